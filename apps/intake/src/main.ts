@@ -1,0 +1,40 @@
+import 'reflect-metadata';
+
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+
+import { AppConfig, loadConfigFromEnv } from '@wahooks/config';
+import { configureBodyParsing } from '@wahooks/intake-feature';
+import { createRootLogger } from '@wahooks/observability';
+
+import { AppModule } from './app.module';
+
+export async function createIntakeApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const logger = createRootLogger('intake', config.logLevel);
+  const adapter = new FastifyAdapter({ bodyLimit: config.intake.bodyLimitBytes, return503OnClosing: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  configureBodyParsing(app.getHttpAdapter().getInstance(), config.intake.bodyLimitBytes);
+  app.enableShutdownHooks();
+  return app;
+}
+
+async function main(): Promise<void> {
+  const config = loadConfigFromEnv();
+  const app = await createIntakeApp(config);
+  await app.listen(config.http.port, config.http.host);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    // Config errors name the bad variables, never their values.
+    process.stderr.write(`intake failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

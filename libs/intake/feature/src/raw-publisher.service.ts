@@ -1,0 +1,50 @@
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+
+import { APP_CONFIG, AppConfig } from '@wahooks/config';
+import { BatchingProducer, OutgoingRecord } from '@wahooks/kafka';
+import { MetricsService } from '@wahooks/observability';
+
+export const KAFKA = Symbol('KAFKA');
+
+/**
+ * The intake's one producer. Closed after the HTTP server has drained
+ * (onApplicationShutdown runs after Nest closed the listener), so requests
+ * in flight during a shutdown still get their broker acknowledgement.
+ */
+@Injectable()
+export class RawPublisher implements OnModuleInit, OnApplicationShutdown {
+  readonly producer: BatchingProducer;
+
+  constructor(@Inject(KAFKA) kafka: Kafka, @Inject(APP_CONFIG) config: AppConfig, metrics: MetricsService) {
+    const batchSize = metrics.histogram('wahooks_kafka_produce_batch_size', 'Records per produce request', ['outcome'], [1, 2, 5, 10, 20, 50, 100, 200, 500]);
+    const flushSeconds = metrics.histogram('wahooks_kafka_produce_seconds', 'Produce request latency', ['outcome']);
+    this.producer = new BatchingProducer(
+      kafka,
+      {
+        lingerMs: config.intake.lingerMs,
+        maxBatch: config.intake.maxBatch,
+        publishTimeoutMs: config.intake.publishTimeoutMs,
+      },
+      (size, seconds, error) => {
+        const outcome = error ? 'error' : 'ok';
+        batchSize.observe({ outcome }, size);
+        flushSeconds.observe({ outcome }, seconds);
+      },
+    );
+  }
+
+  async onModuleInit(): Promise<void> {
+    // Start even when the broker is down: readiness reports it, and requests
+    // get 503 (Meta retries) instead of the pod crash-looping.
+    await this.producer.connect().catch(() => undefined);
+  }
+
+  publish(records: OutgoingRecord[]): Promise<void[]> {
+    return Promise.all(records.map((r) => this.producer.publish(r)));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.producer.close();
+  }
+}

@@ -1,0 +1,175 @@
+import { createHash } from 'node:crypto';
+
+import { Inject, Injectable, Logger } from '@nestjs/common';
+
+import { APP_CONFIG, AppConfig } from '@wahooks/config';
+import { RAW_SCHEMA_VERSION, RawHeaders, RawRoute, Topics } from '@wahooks/events-contract';
+import { ProducerOverloadedError, PublishTimeoutError, OutgoingRecord } from '@wahooks/kafka';
+import { Envelope, entryRoutingKeys, parseWebhookBody, splitEnvelopeByEntries, verifyMetaSignature } from '@wahooks/meta-contract';
+import { MetricsService } from '@wahooks/observability';
+import { digestsEqual, ResolvedTenant, sha256Hex, TenantDirectory } from '@wahooks/tenancy';
+
+import { HandshakeOutcome, HandshakeQuery, IntakeOutcome, IntakeRequest } from './intake.types';
+import { RawPublisher } from './raw-publisher.service';
+import { traceparentFor } from './trace-context';
+
+/**
+ * Verifies, routes and publishes webhook deliveries. The order is the
+ * contract: authenticate the raw bytes first, parse only what is authentic,
+ * and acknowledge only what the broker acknowledged.
+ */
+@Injectable()
+export class WebhookIntakeService {
+  private readonly logger = new Logger(WebhookIntakeService.name);
+  private readonly platformVerifyHash: string | undefined;
+  private readonly requests;
+  private readonly signatureFailures;
+
+  constructor(
+    private readonly tenants: TenantDirectory,
+    private readonly publisher: RawPublisher,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    metrics: MetricsService,
+  ) {
+    const token = config.platform.verifyToken;
+    this.platformVerifyHash = token ? sha256Hex(token) : undefined;
+    this.requests = metrics.counter('wahooks_intake_requests_total', 'Webhook POSTs by outcome', ['tenant', 'route', 'outcome']);
+    this.signatureFailures = metrics.counter(
+      'wahooks_intake_signature_failures_total',
+      'Failed signature verifications; a spike usually means a rotated Meta app secret',
+      ['tenant'],
+    );
+  }
+
+  handshake(tenant: ResolvedTenant | undefined | 'platform', query: HandshakeQuery): HandshakeOutcome {
+    const expected = tenant === 'platform' ? this.platformVerifyHash : tenant?.verifyTokenHash;
+    if (!tenant || (tenant !== 'platform' && tenant.disabled) || !expected) return { kind: 'unknown-tenant' };
+    const token = query['hub.verify_token'];
+    const challenge = query['hub.challenge'];
+    if (query['hub.mode'] !== 'subscribe' || !token || challenge === undefined) return { kind: 'forbidden' };
+    return digestsEqual(sha256Hex(token), expected) ? { kind: 'ok', challenge } : { kind: 'forbidden' };
+  }
+
+  /** POST /webhooks/whatsapp/:tenantId — a tenant with its own Meta app. */
+  async ingestForTenant(tenantId: string, req: IntakeRequest): Promise<IntakeOutcome> {
+    const tenant = await this.tenants.byId(tenantId);
+    if (!tenant || tenant.disabled) return this.count('unknown', 'tenant-url', { kind: 'unknown-tenant' });
+    if (!verifyMetaSignature(req.rawBody, req.signatureHeader, tenant.appSecrets)) {
+      this.signatureFailures.inc({ tenant: tenant.id });
+      return this.count(tenant.id, 'tenant-url', { kind: 'bad-signature', tenantId: tenant.id });
+    }
+    const parsed = parseWebhookBody(req.rawBody);
+    if (!parsed.ok) return this.count(tenant.id, 'tenant-url', { kind: 'malformed', message: parsed.error.message });
+    const deliveryId = deliveryIdOf(req.rawBody);
+    const record = this.record(tenant.id, req.rawBody, req, deliveryId, 'tenant-url');
+    return this.count(tenant.id, 'tenant-url', await this.publish([record], [tenant.id], deliveryId));
+  }
+
+  /** POST /webhooks/whatsapp — one platform Meta app for many tenants, routed per entry. */
+  async ingestForPlatform(req: IntakeRequest): Promise<IntakeOutcome> {
+    if (this.config.platform.appSecrets.length === 0) return this.count('unknown', 'platform-url', { kind: 'unknown-tenant' });
+    if (!verifyMetaSignature(req.rawBody, req.signatureHeader, this.config.platform.appSecrets)) {
+      this.signatureFailures.inc({ tenant: 'platform' });
+      return this.count('platform', 'platform-url', { kind: 'bad-signature' });
+    }
+    const parsed = parseWebhookBody(req.rawBody);
+    if (!parsed.ok) return this.count('platform', 'platform-url', { kind: 'malformed', message: parsed.error.message });
+
+    const groups = await this.routeEntries(parsed.envelope);
+    const known = [...groups].filter(([tenantId]) => tenantId !== undefined) as Array<[string, number[]]>;
+    if (known.length === 0) return this.count('unknown', 'platform-url', { kind: 'unknown-tenant' });
+
+    const deliveryId = deliveryIdOf(req.rawBody);
+    const whole = known.length === 1 && !groups.has(undefined);
+    const records = known.map(([tenantId, entries]) =>
+      whole
+        ? this.record(tenantId, req.rawBody, req, deliveryId, 'platform-url')
+        : this.record(
+            tenantId,
+            Buffer.from(splitEnvelopeByEntries(parsed.envelope, entries)),
+            req,
+            `${deliveryId}:${tenantId}`,
+            'platform-url',
+            req.rawBody,
+          ),
+    );
+    const unrouted = groups.get(undefined);
+    if (unrouted) {
+      // Entries of WABAs no tenant owns (yet) are kept, not dropped: operators
+      // replay them from the unrouted topic once the tenant is registered.
+      records.push({
+        topic: Topics.webhooksUnrouted,
+        key: entryRoutingKeys(parsed.envelope.entry[unrouted[0] ?? 0] ?? {}).wabaId || 'unknown',
+        value: Buffer.from(splitEnvelopeByEntries(parsed.envelope, unrouted)),
+        headers: this.headers('unrouted', req, `${deliveryId}:unrouted`, 'platform-url', req.rawBody),
+      });
+      this.logger.warn({ deliveryId, entries: unrouted.length }, 'entries for unknown WABAs sent to the unrouted topic');
+    }
+    const tenants = known.map(([t]) => t);
+    const outcome = await this.publish(records, tenants, deliveryId);
+    for (const t of tenants) this.requests.inc({ tenant: t, route: 'platform-url', outcome: outcome.kind });
+    return outcome;
+  }
+
+  private async routeEntries(envelope: Envelope): Promise<Map<string | undefined, number[]>> {
+    const groups = new Map<string | undefined, number[]>();
+    for (const [index, entry] of envelope.entry.entries()) {
+      const keys = entryRoutingKeys(entry);
+      let tenant = keys.wabaId ? await this.tenants.byWaba(keys.wabaId) : undefined;
+      for (const phone of keys.phoneNumberIds) {
+        if (tenant) break;
+        tenant = await this.tenants.byPhoneNumber(phone);
+      }
+      const id = tenant && !tenant.disabled ? tenant.id : undefined;
+      groups.set(id, [...(groups.get(id) ?? []), index]);
+    }
+    return groups;
+  }
+
+  private record(
+    tenantId: string,
+    value: Buffer,
+    req: IntakeRequest,
+    deliveryId: string,
+    route: RawRoute,
+    originalBody?: Buffer,
+  ): OutgoingRecord {
+    return { topic: Topics.webhooksRaw, key: tenantId, value, headers: this.headers(tenantId, req, deliveryId, route, originalBody) };
+  }
+
+  private headers(tenantId: string, req: IntakeRequest, deliveryId: string, route: RawRoute, originalBody?: Buffer) {
+    return {
+      [RawHeaders.tenantId]: tenantId,
+      [RawHeaders.receivedAt]: req.receivedAt.toISOString(),
+      [RawHeaders.deliveryId]: deliveryId,
+      [RawHeaders.signature]: req.signatureHeader ?? '',
+      [RawHeaders.route]: route,
+      [RawHeaders.traceparent]: traceparentFor(req.traceparent),
+      [RawHeaders.schemaVersion]: RAW_SCHEMA_VERSION,
+      ...(originalBody ? { [RawHeaders.originalBody]: originalBody } : {}),
+    };
+  }
+
+  private async publish(records: OutgoingRecord[], tenants: string[], deliveryId: string): Promise<IntakeOutcome> {
+    try {
+      await this.publisher.publish(records);
+      return { kind: 'accepted', tenants, deliveryId };
+    } catch (error) {
+      const reason =
+        error instanceof PublishTimeoutError ? 'timeout' : error instanceof ProducerOverloadedError ? 'overloaded' : 'broker';
+      const message = error instanceof Error ? error.message : String(error);
+      this.logger.error({ tenants, deliveryId, reason, err: message }, 'webhook not acknowledged by Kafka; answering 503');
+      return { kind: 'unavailable', reason, message };
+    }
+  }
+
+  private count(tenant: string, route: RawRoute, outcome: IntakeOutcome): IntakeOutcome {
+    this.requests.inc({ tenant, route, outcome: outcome.kind });
+    return outcome;
+  }
+}
+
+/** Same bytes, same id: Meta's retries of one POST share a delivery id. */
+function deliveryIdOf(body: Buffer): string {
+  return createHash('sha256').update(body).digest('hex');
+}

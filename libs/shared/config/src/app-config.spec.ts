@@ -1,0 +1,39 @@
+import { ConfigError, loadConfig } from './app-config';
+
+const valid = {
+  DATABASE_URL: 'postgresql://127.0.0.1:5432/wahooks',
+  KAFKA_BROKERS: '127.0.0.1:9092, 127.0.0.1:9093',
+  SECRETS_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+  ADMIN_API_TOKEN: 'a-long-enough-admin-token',
+};
+
+describe('loadConfig', () => {
+  it('applies defaults and types every value', () => {
+    const c = loadConfig(valid);
+    expect(c.http.port).toBe(3000);
+    expect(c.kafka.brokers).toEqual(['127.0.0.1:9092', '127.0.0.1:9093']);
+    expect(c.intake.bodyLimitBytes).toBe(3 * 1024 * 1024);
+    expect(c.secrets.encryptionKey.length).toBe(32);
+    expect(c.platform.appSecrets).toEqual([]);
+  });
+
+  it('names every invalid variable without echoing secret values', () => {
+    const secret = 'c2hvcnQ=';
+    let error: unknown;
+    try {
+      loadConfig({ ...valid, SECRETS_ENCRYPTION_KEY: secret, HTTP_PORT: 'abc', KAFKA_BROKERS: '' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).toContain('SECRETS_ENCRYPTION_KEY');
+    expect(message).toContain('HTTP_PORT');
+    expect(message).toContain('KAFKA_BROKERS');
+    expect(message).not.toContain(secret);
+  });
+
+  it('fails fast when required variables are missing', () => {
+    expect(() => loadConfig({})).toThrow(/DATABASE_URL/);
+  });
+});

@@ -1,0 +1,59 @@
+import { configSchema, RawConfig } from './config.schema';
+
+/** The typed, validated configuration shared by every app. */
+export interface AppConfig {
+  env: RawConfig['NODE_ENV'];
+  logLevel: RawConfig['LOG_LEVEL'];
+  http: { port: number; host: string };
+  database: { url: string; poolSize: number };
+  kafka: { brokers: string[]; clientId: string };
+  secrets: { encryptionKey: Buffer; adminApiToken: string };
+  platform: { appSecrets: string[]; verifyToken: string | undefined };
+  intake: { bodyLimitBytes: number; publishTimeoutMs: number; lingerMs: number; maxBatch: number };
+  tenantCacheTtlMs: number;
+  shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n  - ${issues.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses the environment once; throws a ConfigError naming every bad variable
+ * (never its value: several are secrets).
+ */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const c = parsed.data;
+  return {
+    env: c.NODE_ENV,
+    logLevel: c.LOG_LEVEL,
+    http: { port: c.HTTP_PORT, host: c.HTTP_HOST },
+    database: { url: c.DATABASE_URL, poolSize: c.DATABASE_POOL_SIZE },
+    kafka: { brokers: c.KAFKA_BROKERS, clientId: c.KAFKA_CLIENT_ID },
+    secrets: {
+      encryptionKey: Buffer.from(c.SECRETS_ENCRYPTION_KEY, 'base64'),
+      adminApiToken: c.ADMIN_API_TOKEN,
+    },
+    platform: { appSecrets: c.PLATFORM_APP_SECRETS, verifyToken: c.PLATFORM_VERIFY_TOKEN },
+    intake: {
+      bodyLimitBytes: c.INTAKE_BODY_LIMIT_BYTES,
+      publishTimeoutMs: c.INTAKE_PUBLISH_TIMEOUT_MS,
+      lingerMs: c.INTAKE_LINGER_MS,
+      maxBatch: c.INTAKE_MAX_BATCH,
+    },
+    tenantCacheTtlMs: c.TENANT_CACHE_TTL_MS,
+    shutdownGraceMs: c.SHUTDOWN_GRACE_MS,
+  };
+}
+
+/** The one place that reads process.env. */
+export function loadConfigFromEnv(): AppConfig {
+  return loadConfig(process.env);
+}

@@ -1,0 +1,25 @@
+/**
+ * Kafka header names carried on every record of whatsapp.webhooks.raw.v1.
+ * Consumers read provenance from here, never from the body.
+ */
+export const RawHeaders = {
+  tenantId: 'wahooks-tenant-id',
+  receivedAt: 'wahooks-received-at',
+  /** sha256 (hex) of the exact bytes Meta signed: the same POST retried by Meta gets the same id. */
+  deliveryId: 'wahooks-delivery-id',
+  /** The X-Hub-Signature-256 header as Meta sent it. */
+  signature: 'x-hub-signature-256',
+  /** "tenant-url" (per-tenant Meta app) or "platform-url" (shared app, split per tenant). */
+  route: 'wahooks-route',
+  /** For platform-url splits: the index of this part and how many parts the POST yielded. */
+  part: 'wahooks-part',
+  /** For platform-url splits: the original raw body, kept for audit (the value is the tenant's part). */
+  originalBody: 'wahooks-original-body',
+  /** W3C trace context. */
+  traceparent: 'traceparent',
+  schemaVersion: 'wahooks-schema-version',
+} as const;
+
+export const RAW_SCHEMA_VERSION = '1';
+
+export type RawRoute = 'tenant-url' | 'platform-url';

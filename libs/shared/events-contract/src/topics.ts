@@ -1,0 +1,26 @@
+/**
+ * Versioned Kafka topic names. A breaking change to a payload gets a new
+ * version suffix and both topics live side by side while consumers move.
+ */
+export const Topics = {
+  /** Raw Meta webhook bodies, byte-identical to what Meta signed; key = tenant id. */
+  webhooksRaw: 'whatsapp.webhooks.raw.v1',
+  /** Send-side acknowledgements ("accepted") from internal senders; key = tenant id. */
+  messagesAccepted: 'whatsapp.messages.accepted.v1',
+  /** Platform-URL entries whose WABA no tenant owns yet; key = WABA id. Kept for replay. */
+  webhooksUnrouted: 'whatsapp.webhooks.unrouted.v1',
+} as const;
+
+export type TopicName = (typeof Topics)[keyof typeof Topics];
+
+/** Dead-letter topic for a source topic. */
+export const deadLetterTopic = (topic: string): string => `${topic}.dlq`;
+
+/** Every topic the suite needs, with the partition count the local scripts create. */
+export const TopicSpecs: ReadonlyArray<{ name: string; partitions: number }> = [
+  { name: Topics.webhooksRaw, partitions: 6 },
+  { name: deadLetterTopic(Topics.webhooksRaw), partitions: 1 },
+  { name: Topics.messagesAccepted, partitions: 6 },
+  { name: Topics.webhooksUnrouted, partitions: 1 },
+  { name: deadLetterTopic(Topics.messagesAccepted), partitions: 1 },
+];

@@ -1,0 +1,4 @@
+export * from './logging';
+export * from './metrics.controller';
+export * from './metrics.service';
+export * from './observability.module';

@@ -1,0 +1,61 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseFilters, UseGuards } from '@nestjs/common';
+
+import { AdminTokenGuard } from './admin-token.guard';
+import { TenantAdminService } from './tenant-admin.service';
+import { AddAppSecretDto, AddRoutesDto, CreateApiKeyDto, CreateTenantDto, UpdateTenantDto } from './tenant.dto';
+import { TenantSummary } from './tenant.types';
+import { TenancyErrorFilter } from './tenancy-error.filter';
+
+@Controller('admin/tenants')
+@UseGuards(AdminTokenGuard)
+@UseFilters(TenancyErrorFilter)
+export class TenantAdminController {
+  constructor(private readonly tenants: TenantAdminService) {}
+
+  @Post()
+  create(@Body() dto: CreateTenantDto): Promise<TenantSummary> {
+    return this.tenants.create(dto);
+  }
+
+  @Get()
+  list(): Promise<TenantSummary[]> {
+    return this.tenants.list();
+  }
+
+  @Get(':id')
+  get(@Param('id') id: string): Promise<TenantSummary> {
+    return this.tenants.get(id);
+  }
+
+  @Patch(':id')
+  update(@Param('id') id: string, @Body() dto: UpdateTenantDto): Promise<TenantSummary> {
+    return this.tenants.update(id, dto);
+  }
+
+  @Post(':id/app-secrets')
+  addSecret(@Param('id') id: string, @Body() dto: AddAppSecretDto): Promise<{ id: string }> {
+    return this.tenants.addAppSecret(id, dto.secret, dto.label ?? 'rotation');
+  }
+
+  @Delete(':id/app-secrets/:secretId')
+  @HttpCode(204)
+  revokeSecret(@Param('id') id: string, @Param('secretId') secretId: string): Promise<void> {
+    return this.tenants.revokeAppSecret(id, secretId);
+  }
+
+  @Post(':id/routes')
+  addRoutes(@Param('id') id: string, @Body() dto: AddRoutesDto): Promise<TenantSummary> {
+    return this.tenants.addRoutes(id, dto.wabaIds ?? [], dto.phoneNumberIds ?? []);
+  }
+
+  @Post(':id/api-keys')
+  createApiKey(@Param('id') id: string, @Body() dto: CreateApiKeyDto): Promise<{ id: string; apiKey: string }> {
+    return this.tenants.createApiKey(id, dto.name);
+  }
+
+  @Delete(':id/api-keys/:keyId')
+  @HttpCode(204)
+  revokeApiKey(@Param('id') id: string, @Param('keyId') keyId: string): Promise<void> {
+    return this.tenants.revokeApiKey(id, keyId);
+  }
+}
