@@ -31,13 +31,13 @@ const common = {
 };
 
 module.exports = {
+  testTimeout: 120000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools,bench}/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'int',
       testMatch: ['<rootDir>/{apps,libs,tools,bench}/**/*.int-spec.ts'],
-      testTimeout: 120000,
     },
   ],
 };

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 
 import { AppConfig, ConfigModule } from '@wahooks/config';
 import { IntakeModule } from '@wahooks/intake-feature';
-import { loggingModule, ObservabilityModule, ROOT_LOGGER } from '@wahooks/observability';
+import { ObservabilityModule } from '@wahooks/observability';
 import { PrismaModule } from '@wahooks/prisma';
 import { TenancyAdminModule } from '@wahooks/tenancy';
 
@@ -17,14 +17,12 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        loggingModule(logger),
-        ObservabilityModule,
+        ObservabilityModule.forRoot(logger),
         PrismaModule,
         TerminusModule.forRoot({ logger: false }),
         TenancyAdminModule,
         IntakeModule,
       ],
-      providers: [{ provide: ROOT_LOGGER, useValue: logger }],
       controllers: [HealthController],
     };
   }

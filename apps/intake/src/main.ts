@@ -17,6 +17,8 @@ export async function createIntakeApp(config: AppConfig): Promise<NestFastifyApp
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
     bufferLogs: true,
     abortOnError: false,
+    // Our own parser (configureBodyParsing) keeps webhook bodies as raw bytes.
+    bodyParser: false,
   });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));

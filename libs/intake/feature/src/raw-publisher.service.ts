@@ -34,10 +34,10 @@ export class RawPublisher implements OnModuleInit, OnApplicationShutdown {
     );
   }
 
-  async onModuleInit(): Promise<void> {
+  onModuleInit(): void {
     // Start even when the broker is down: readiness reports it, and requests
     // get 503 (Meta retries) instead of the pod crash-looping.
-    await this.producer.connect().catch(() => undefined);
+    this.producer.connect().catch(() => undefined);
   }
 
   publish(records: OutgoingRecord[]): Promise<void[]> {

@@ -59,6 +59,7 @@ export class BatchingProducer {
   private timer: NodeJS.Timeout | undefined;
   private connected = false;
   private closed = false;
+  private connecting: Promise<void> | undefined;
 
   constructor(
     kafka: Kafka,
@@ -73,7 +74,10 @@ export class BatchingProducer {
       retry: { initialRetryTime: 100, maxRetryTime: 2000 },
     });
     this.producer.on(this.producer.events.CONNECT, () => (this.connected = true));
-    this.producer.on(this.producer.events.DISCONNECT, () => (this.connected = false));
+    this.producer.on(this.producer.events.DISCONNECT, () => {
+      this.connected = false;
+      this.connecting = undefined;
+    });
   }
 
   get isConnected(): boolean {
@@ -84,8 +88,16 @@ export class BatchingProducer {
     return this.queue.length;
   }
 
-  async connect(): Promise<void> {
-    await this.producer.connect();
+  /**
+   * Connects once; concurrent callers share the attempt, and a failed
+   * attempt is forgotten so the next flush tries again.
+   */
+  connect(): Promise<void> {
+    this.connecting ??= this.producer.connect().catch((error: unknown) => {
+      this.connecting = undefined;
+      throw error;
+    });
+    return this.connecting;
   }
 
   /** Resolves once every in-sync replica has the record; rejects within publishTimeoutMs otherwise. */
@@ -103,11 +115,15 @@ export class BatchingProducer {
       }, this.options.publishTimeoutMs);
       pending.resolve = () => {
         clearTimeout(deadline);
-        if (!pending.settled) (pending.settled = true), resolve();
+        if (pending.settled) return;
+        pending.settled = true;
+        resolve();
       };
       pending.reject = (e) => {
         clearTimeout(deadline);
-        if (!pending.settled) (pending.settled = true), reject(e);
+        if (pending.settled) return;
+        pending.settled = true;
+        reject(e);
       };
       this.queue.push(pending);
       this.schedule();
@@ -134,7 +150,8 @@ export class BatchingProducer {
   }
 
   private async flush(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer), (this.timer = undefined);
+    clearTimeout(this.timer);
+    this.timer = undefined;
     if (this.flushing) return;
     // Records whose caller already gave up (timed out) are still written:
     // the caller answered 503, Meta will retry, and the delivery id lets
@@ -153,7 +170,7 @@ export class BatchingProducer {
       }
       // A producer that never connected (broker down at start-up) or lost
       // its connection reconnects here; failure answers this batch with 503.
-      if (!this.connected) await this.producer.connect();
+      if (!this.connected) await this.connect();
       await this.producer.sendBatch({
         acks: -1,
         topicMessages: [...byTopic].map(([topic, items]) => ({

@@ -4,6 +4,7 @@ import { APP_CONFIG, AppConfig } from '@wahooks/config';
 
 import { issueApiKey } from './api-key';
 import { SecretBox, sha256Hex } from './secret-box';
+import { TenantDirectory } from './tenant-directory';
 import { TenantRepository } from './tenant.repository';
 import { TenancyError, TenantRow, TenantSummary } from './tenant.types';
 
@@ -25,6 +26,7 @@ export class TenantAdminService {
 
   constructor(
     private readonly repo: TenantRepository,
+    private readonly directory: TenantDirectory,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.box = new SecretBox(config.secrets.encryptionKey);
@@ -42,6 +44,7 @@ export class TenantAdminService {
       wabaIds: input.wabaIds ?? [],
       phoneNumberIds: input.phoneNumberIds ?? [],
     });
+    this.directory.invalidate();
     return this.get(input.id);
   }
 
@@ -61,6 +64,7 @@ export class TenantAdminService {
       ...(patch.disabled !== undefined ? { disabled: patch.disabled } : {}),
       ...(patch.verifyToken !== undefined ? { verifyTokenHash: sha256Hex(patch.verifyToken) } : {}),
     });
+    this.directory.invalidate();
     return this.get(id);
   }
 
@@ -73,7 +77,9 @@ export class TenantAdminService {
         `${id} already has ${MAX_ACTIVE_SECRETS} active app secrets; revoke one first`,
       );
     }
-    return { id: await this.repo.addSecret(id, label, this.box.seal(secret, id)) };
+    const secretId = await this.repo.addSecret(id, label, this.box.seal(secret, id));
+    this.directory.invalidate();
+    return { id: secretId };
   }
 
   /** Rotation step 2: revoke the old secret once Meta signs with the new one. */
@@ -84,11 +90,13 @@ export class TenantAdminService {
       throw new TenancyError('LAST_ACTIVE_SECRET', 'cannot revoke the only active app secret');
     }
     await this.repo.revokeSecret(id, secretId);
+    this.directory.invalidate();
   }
 
   async addRoutes(id: string, wabaIds: string[], phoneNumberIds: string[]): Promise<TenantSummary> {
     await this.get(id);
     await this.repo.addRoutes(id, wabaIds, phoneNumberIds);
+    this.directory.invalidate();
     return this.get(id);
   }
 

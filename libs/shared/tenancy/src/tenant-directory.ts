@@ -6,6 +6,8 @@ import { SecretBox } from './secret-box';
 import { TenantRepository } from './tenant.repository';
 import { ResolvedTenant } from './tenant.types';
 
+const MIN_RELOAD_INTERVAL_MS = 250;
+
 interface Snapshot {
   byId: Map<string, ResolvedTenant>;
   byWaba: Map<string, ResolvedTenant>;
@@ -19,7 +21,8 @@ interface Snapshot {
  * and swapped atomically. Changes made through the admin API or CLI become
  * visible without a restart: the snapshot is reloaded every TTL, and a
  * lookup that misses triggers an early reload (throttled), so a tenant
- * created a moment ago is found on its first webhook.
+ * created a moment ago is found on its first webhook. Revoked secrets stop
+ * verifying within one TTL on every replica.
  */
 @Injectable()
 export class TenantDirectory implements OnModuleDestroy {
@@ -27,7 +30,6 @@ export class TenantDirectory implements OnModuleDestroy {
   private readonly box: SecretBox;
   private snapshot: Snapshot | undefined;
   private loading: Promise<Snapshot> | undefined;
-  private lastMissReload = 0;
   private readonly timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -57,6 +59,11 @@ export class TenantDirectory implements OnModuleDestroy {
     return this.lookup((s) => s.byPhoneNumber.get(phoneNumberId));
   }
 
+  /** Called after a write in this process: the next lookup reloads. */
+  invalidate(): void {
+    this.snapshot = undefined;
+  }
+
   /** Loads now; the next lookups see the result. */
   async reload(): Promise<Snapshot> {
     this.loading ??= this.load().finally(() => (this.loading = undefined));
@@ -67,9 +74,9 @@ export class TenantDirectory implements OnModuleDestroy {
     const snapshot = this.snapshot ?? (await this.reload());
     const found = pick(snapshot);
     if (found) return found;
-    const now = Date.now();
-    if (now - this.lastMissReload < 1000 || now - snapshot.loadedAt < 250) return undefined;
-    this.lastMissReload = now;
+    // A miss reloads unless the snapshot is fresh: at most a few reloads a
+    // second, however many unknown ids arrive.
+    if (Date.now() - snapshot.loadedAt < MIN_RELOAD_INTERVAL_MS) return undefined;
     return pick(await this.reload());
   }
 

@@ -1,0 +1,59 @@
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+const NO_IO = [
+  { name: '@nestjs/*', message: 'contracts and domain libs stay framework-free' },
+  { name: 'kafkajs', message: 'contracts and domain libs stay free of I/O clients' },
+  { name: '@prisma/*', message: 'contracts and domain libs stay free of I/O clients' },
+  { name: 'pg', message: 'contracts and domain libs stay free of I/O clients' },
+];
+
+export default [
+  { ignores: ['**/dist/**', '**/node_modules/**', '.tools/**', '.data/**', 'libs/shared/prisma/src/generated/**'] },
+  ...nx.configs['flat/base'],
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:intake', onlyDependOnLibsWithTags: ['scope:intake', 'scope:shared'] },
+            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'], bannedExternalImports: ['@nestjs/*', 'kafkajs', '@prisma/*', 'pg', 'nestjs-pino', 'prom-client'] },
+            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'], bannedExternalImports: ['@nestjs/*', 'kafkajs', '@prisma/*', 'pg', 'nestjs-pino', 'prom-client'] },
+            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:contracts'], bannedExternalImports: ['kafkajs', '@prisma/*', 'pg'] },
+            { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:infra', 'type:util', 'type:contracts'], bannedExternalImports: ['@prisma/*'] },
+            { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:domain', 'type:contracts', 'type:util', 'type:infra'] },
+            { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:contracts', 'type:util', 'type:infra'], bannedExternalImports: ['@prisma/*'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:contracts', 'type:util', 'type:infra'] },
+            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['*'] },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'read configuration through @wahooks/config' }],
+    },
+  },
+  {
+    files: ['libs/shared/meta-contract/**/*.ts', 'libs/shared/events-contract/**/*.ts', 'libs/**/domain/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: NO_IO.map(({ name, message }) => ({ name, message })), patterns: NO_IO.filter((n) => n.name.includes('*')).map(({ name, message }) => ({ group: [name], message })) }] },
+  },
+  {
+    // The config loader is the one reader of process.env; the scripts' tools
+    // and test/bench harnesses set up environments for child processes.
+    files: ['libs/shared/config/**/*.ts', 'tools/**/*.ts', 'bench/**/*.ts', '**/*.spec.ts', '**/*.int-spec.ts', 'libs/shared/testing/**/*.ts', 'prisma.config.ts'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    files: ['**/*.spec.ts', '**/*.int-spec.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  {
+    files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+];

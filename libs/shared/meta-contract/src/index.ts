@@ -1,0 +1,12 @@
+export * from './envelope';
+export * from './routing';
+export * from './signature';
+export { normalizeEnvelope, UNMODELLED_FIELDS } from './normalize';
+export { canonicalJson, idempotencyKey } from './idempotency';
+export { parseMessageContent } from './message-content';
+export type * from './common.types';
+export type * from './message-content.types';
+export type * from './messaging-events.types';
+export type * from './management-events.types';
+export type { EventBase, MetaEvent, MetaEventKind, MetaEventOf, UnknownEvent, UnknownReason } from './meta-event.types';
+export { assertNever } from './meta-event.types';

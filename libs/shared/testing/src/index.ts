@@ -1,0 +1,3 @@
+export * from './fixtures';
+export * from './raw-topic-reader';
+export * from './test-env';

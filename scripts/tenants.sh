@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The tenant CLI with local defaults (see docs/tenants.md).
+set -euo pipefail
+source "$(dirname "$0")/lib/node.sh"
+source "$(dirname "$0")/lib/env.sh"
+ensure_node
+[ -f "$ROOT/dist/tools/tenant-cli/src/main.js" ] || bash "$ROOT/scripts/build.sh" >/dev/null
+exec node "$ROOT/dist/tools/tenant-cli/src/main.js" "$@"

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# `npm test`: installs what is missing, brings up a real Kafka (KRaft on the
+# JVM) and the test database, then runs every test: type-check, lint, unit
+# tests and integration tests against the real broker and Postgres.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/node.sh
+export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/wahooks_test}"
+source scripts/lib/env.sh
+source scripts/lib/db.sh
+export LOG_LEVEL="${TEST_LOG_LEVEL:-warn}"
+
+ensure_node
+ensure_deps
+bash scripts/build.sh
+bash scripts/kafka.sh up
+migrate_db
+
+echo "[test] type-check"
+tsc -p tsconfig.json --noEmit
+echo "[test] lint (Nx module boundaries need the project graph)"
+NX_DAEMON=false NX_NO_CLOUD=true nx show projects >/dev/null
+eslint . --max-warnings 0
+echo "[test] jest (unit + integration)"
+NODE_OPTIONS="--experimental-vm-modules --no-warnings=ExperimentalWarning ${NODE_OPTIONS:-}" jest --ci "$@"
