@@ -131,12 +131,15 @@ export class BatchingProducer {
   }
 
   /** Publishes what is queued, waits for in-flight writes, then disconnects. */
-  async close(): Promise<void> {
+  async close(drainMs = this.options.publishTimeoutMs * 2): Promise<void> {
     this.closed = true;
-    while (this.queue.length > 0 || this.flushing) {
+    const deadline = Date.now() + drainMs;
+    while ((this.queue.length > 0 || this.flushing) && Date.now() < deadline) {
       if (!this.flushing) void this.flush();
       await new Promise((r) => setTimeout(r, 5));
     }
+    // Past the drain bound (broker gone), whoever still waits is told so.
+    for (const p of this.queue.splice(0)) p.reject(new ProducerUnavailableError('producer closed before the write'));
     await this.producer.disconnect();
   }
 

@@ -1,0 +1,66 @@
+import { Kafka, logLevel } from 'kafkajs';
+import pino from 'pino';
+
+import { BatchingProducer, ProducerUnavailableError, PublishTimeoutError } from './batching-producer';
+import { createKafka } from './kafka-client';
+
+const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
+const TOPIC = 'whatsapp.webhooks.raw.v1';
+
+describe('BatchingProducer against the real broker', () => {
+  const kafka = createKafka({ brokers, clientId: 'batching-test', logger: pino({ level: 'silent' }) });
+
+  it('shares produce requests between concurrent publishes and writes each record once', async () => {
+    const batches: number[] = [];
+    const producer = new BatchingProducer(kafka, { lingerMs: 5, maxBatch: 100, publishTimeoutMs: 10_000 }, (n, _s, err) => {
+      if (!err) batches.push(n);
+    });
+    await producer.connect();
+    const marker = `batch-${Date.now()}`;
+    const key = `k-${marker}`;
+    await Promise.all(
+      Array.from({ length: 250 }, (_, i) =>
+        producer.publish({ topic: TOPIC, key, value: Buffer.from(`${marker}-${i}`), headers: { n: String(i) } }),
+      ),
+    );
+    await producer.close();
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(250);
+    expect(batches.length).toBeLessThan(250 / 10);
+    expect(Math.max(...batches)).toBeLessThanOrEqual(100);
+
+    // Read back with a plain consumer: every record exactly once, in publish order (one key, one partition).
+    const seen = await readBack(new Kafka({ brokers, logLevel: logLevel.NOTHING }), key, 250);
+    expect(seen).toEqual(Array.from({ length: 250 }, (_, i) => `${marker}-${i}`));
+  });
+
+  it('rejects within the deadline when the broker is unreachable, and refuses after close', async () => {
+    const dead = createKafka({ brokers: ['127.0.0.1:1'], clientId: 'dead', logger: pino({ level: 'silent' }), connectionTimeoutMs: 200 });
+    const producer = new BatchingProducer(dead, { lingerMs: 1, maxBatch: 10, publishTimeoutMs: 300 });
+    const started = Date.now();
+    await expect(producer.publish({ topic: TOPIC, key: 'k', value: Buffer.from('x'), headers: {} })).rejects.toBeInstanceOf(
+      PublishTimeoutError,
+    );
+    expect(Date.now() - started).toBeLessThan(2000);
+    const closing = producer.close().catch(() => undefined);
+    await expect(producer.publish({ topic: TOPIC, key: 'k', value: Buffer.from('y'), headers: {} })).rejects.toBeInstanceOf(
+      ProducerUnavailableError,
+    );
+    await closing;
+  }, 60_000);
+});
+
+async function readBack(kafka: Kafka, key: string, count: number): Promise<string[]> {
+  const consumer = kafka.consumer({ groupId: `readback-${key}` });
+  const values: string[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      if (message.key?.toString() === key) values.push(message.value?.toString() ?? '');
+    },
+  });
+  const deadline = Date.now() + 30_000;
+  while (values.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  await consumer.disconnect();
+  return values;
+}

@@ -1,0 +1,41 @@
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '../..');
+
+/** Lints `code` as if it lived at `file`, with the repository's real ESLint config. */
+function lint(file: string, code: string): string[] {
+  const run = spawnSync(process.execPath, [resolve(ROOT, 'node_modules/eslint/bin/eslint.js'), '--stdin', '--stdin-filename', file, '--format', 'json'], {
+    cwd: ROOT,
+    input: code,
+    encoding: 'utf8',
+    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+  });
+  const [report] = JSON.parse(run.stdout) as Array<{ messages: Array<{ ruleId: string | null; message: string }> }>;
+  return (report?.messages ?? []).map((m) => `${m.ruleId}: ${m.message}`);
+}
+
+describe('module boundaries are enforced, not decorative', () => {
+  it('forbids a contracts lib from importing NestJS or a feature lib', () => {
+    const errors = lint(
+      'libs/shared/events-contract/src/leak.ts',
+      "import { Module } from '@nestjs/common';\nimport { TenantDirectory } from '@wahooks/tenancy';\nexport const x = [Module, TenantDirectory];\n",
+    );
+    expect(errors.some((e) => e.startsWith('@nx/enforce-module-boundaries'))).toBe(true);
+    expect(errors.some((e) => e.includes('@nestjs/common'))).toBe(true);
+  });
+
+  it('forbids a shared lib from importing a service lib', () => {
+    const errors = lint('libs/shared/kafka/src/leak.ts', "import { IntakeModule } from '@wahooks/intake-feature';\nexport const x = IntakeModule;\n");
+    expect(errors.some((e) => e.startsWith('@nx/enforce-module-boundaries'))).toBe(true);
+  });
+
+  it('forbids reading process.env outside the config lib', () => {
+    const errors = lint('libs/intake/feature/src/leak.ts', 'export const port = process.env.PORT;\n');
+    expect(errors.some((e) => e.startsWith('no-restricted-properties'))).toBe(true);
+  });
+
+  it('accepts an allowed import', () => {
+    expect(lint('libs/intake/feature/src/ok.ts', "import { Topics } from '@wahooks/events-contract';\nexport const t = Topics.webhooksRaw;\n")).toEqual([]);
+  });
+});
