@@ -12,12 +12,15 @@
 #   scripts/kafka.sh status    print state; exit 0 when running, 3 when not
 #   scripts/kafka.sh stop      SIGTERM, then SIGKILL after KAFKA_STOP_TIMEOUT seconds
 #   scripts/kafka.sh reset     stop and delete the data directory
-#   scripts/kafka.sh logs      print the end of the broker log
+#   scripts/kafka.sh logs [N]  print the last N (100) lines of the broker log
+#   scripts/kafka.sh tool <topics|groups|console-consumer|console-producer|quorum> [args]
+#                              run Kafka's own CLI against this broker
 #
 # Environment (defaults): KAFKA_PORT=9092 KAFKA_CONTROLLER_PORT=9093
 # KAFKA_DATA_DIR=.data/kafka KAFKA_HEAP_OPTS="-Xms256m -Xmx512m"
 # KAFKA_START_TIMEOUT=60 KAFKA_READY_TIMEOUT=90 KAFKA_STOP_TIMEOUT=30 (seconds)
-# KAFKA_LOG_LEVEL=info. Clients connect with KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT.
+# KAFKA_LOG_LEVEL=info KAFKA_LOCK_TIMEOUT=180.
+# Clients connect with KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT.
 set -euo pipefail
 
 KAFKA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -41,7 +44,9 @@ KAFKA_CLUSTER_ID_FILE="$KAFKA_DATA_DIR/cluster.id"
 KAFKA_PID_FILE="$KAFKA_DATA_DIR/kafka.pid"
 KAFKA_LOG_FILE="$KAFKA_DATA_DIR/kafka.log"
 KAFKA_ADMIN_JS="$KAFKA_ROOT/dist/tools/kafka-admin/src/main.js"
-export KAFKA_BROKERS="${KAFKA_BROKERS:-$KAFKA_HOST:$KAFKA_PORT}"
+# This script manages the local broker only: its clients always target it,
+# whatever KAFKA_BROKERS says in the caller's environment.
+export KAFKA_BROKERS="$KAFKA_HOST:$KAFKA_PORT"
 
 # ---------------------------------------------------------------- helpers
 
@@ -170,10 +175,10 @@ ensure_kafka_admin() {
   source "$KAFKA_ROOT/scripts/lib/node.sh"
   ensure_node
   local sources=("$KAFKA_ROOT/tools/kafka-admin/src" "$KAFKA_ROOT/libs/shared/events-contract/src")
-  if [ ! -f "$KAFKA_ADMIN_JS" ] || [ -n "$(find "${sources[@]}" -name '*.ts' ! -name '*.spec.ts' -newer "$KAFKA_ADMIN_JS" -print -quit)" ]; then
+  if [ ! -f "$KAFKA_ADMIN_JS" ] || [ -n "$(find "${sources[@]}" -name '*.ts' ! -name '*.spec.ts' ! -name '*.int-spec.ts' -newer "$KAFKA_ADMIN_JS" -print -quit)" ]; then
     log "compiling tools/kafka-admin (swc)"
     local out
-    if ! out="$(cd "$KAFKA_ROOT" && swc tools/kafka-admin/src libs/shared/events-contract/src -d dist --ignore '**/*.spec.ts' 2>&1)"; then
+    if ! out="$(cd "$KAFKA_ROOT" && swc tools/kafka-admin/src libs/shared/events-contract/src -d dist --ignore '**/*.spec.ts' --ignore '**/*.int-spec.ts' 2>&1)"; then
       echo "$out" | sed 's/^/[kafka]   /' >&2
       die "could not compile tools/kafka-admin"
     fi
@@ -423,6 +428,24 @@ cmd_logs() {
   tail -n "${1:-100}" "$KAFKA_LOG_FILE"
 }
 
+# Kafka's own command-line tools from the fetched jars, pointed at this broker.
+cmd_tool() {
+  local name="${1:-}" class
+  [ $# -gt 0 ] && shift
+  case "$name" in
+    topics) class=org.apache.kafka.tools.TopicCommand ;;
+    groups) class=org.apache.kafka.tools.consumer.group.ConsumerGroupCommand ;;
+    console-consumer) class=org.apache.kafka.tools.consumer.ConsoleConsumer ;;
+    console-producer) class=org.apache.kafka.tools.ConsoleProducer ;;
+    quorum) class=org.apache.kafka.tools.MetadataQuorumCommand ;;
+    *) die "usage: scripts/kafka.sh tool <topics|groups|console-consumer|console-producer|quorum> [args]" ;;
+  esac
+  require_libs
+  require_java
+  exec java -Xmx256m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$KAFKA_LIBS/*" \
+    "$class" --bootstrap-server "$KAFKA_BROKERS" "$@"
+}
+
 cmd_up() {
   local t0
   t0="$(now)"
@@ -435,7 +458,7 @@ cmd_up() {
 }
 
 usage() {
-  sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"
 }
 
 main() {
@@ -455,6 +478,7 @@ main() {
     status) cmd_status ;;
     reset) cmd_reset ;;
     logs) cmd_logs "$@" ;;
+    tool) cmd_tool "$@" ;;
     -h | --help | help) usage ;;
     *)
       usage >&2

@@ -23,14 +23,20 @@ ensure_node() {
   esac
 }
 
-# Installs dependencies when package-lock.json changed since the last install.
+# Installs dependencies when package.json or package-lock.json changed since
+# the last install. `npm install` rather than `npm ci`: npm 11 writes lockfiles
+# without other platforms' optional packages (@swc/core-*, resolver bindings)
+# and then refuses them in `npm ci`; `npm install` honours the same pinned
+# lockfile without that bug.
 ensure_deps() {
-  local stamp="$ROOT/node_modules/.wahooks-lock-sha"
-  local want
-  want="$(sha256sum "$ROOT/package-lock.json" | cut -d' ' -f1)"
-  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    echo "[wahooks] installing dependencies (npm ci)"
-    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
-    echo "$want" >"$stamp"
+  local stamp="$ROOT/node_modules/.wahooks-deps-sha"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$(deps_sha)" ]; then
+    echo "[wahooks] installing dependencies (npm install from package-lock.json)"
+    (cd "$ROOT" && npm install --no-audit --no-fund --loglevel=error)
+    deps_sha >"$stamp"
   fi
+}
+
+deps_sha() {
+  cat "$ROOT/package.json" "$ROOT/package-lock.json" | sha256sum | cut -d' ' -f1
 }

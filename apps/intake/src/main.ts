@@ -13,7 +13,8 @@ import { AppModule } from './app.module';
 
 export async function createIntakeApp(config: AppConfig): Promise<NestFastifyApplication> {
   const logger = createRootLogger('intake', config.logLevel);
-  const adapter = new FastifyAdapter({ bodyLimit: config.intake.bodyLimitBytes, return503OnClosing: true });
+  // A short keep-alive bounds how long a graceful close waits for idle sockets (Fastify defaults to 72 s).
+  const adapter = new FastifyAdapter({ bodyLimit: config.intake.bodyLimitBytes, return503OnClosing: true, keepAliveTimeout: 5000 });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
     bufferLogs: true,
     abortOnError: false,

@@ -1,11 +1,23 @@
 import type { Contact, Conversation, MessageContext, MessagingLimit, MetaError, Pricing, Referral } from './common.types';
-import { asArray, asRecord, epochSeconds, idText, isRecord, JsonRecord, maybeBool, nonEmpty, numberOrText, text } from './json';
+import {
+  asArray,
+  asRecord,
+  epochSeconds,
+  idText,
+  isRecord,
+  JsonRecord,
+  maybeBool,
+  nonEmpty,
+  numberish,
+  numberOrText,
+  text,
+} from './json';
 
 export function parseErrors(value: unknown): MetaError[] {
   return asArray(value)
     .filter(isRecord)
     .map((error) => ({
-      code: typeof error['code'] === 'number' ? error['code'] : undefined,
+      code: numberish(error['code']),
       title: text(error['title']),
       message: text(error['message']),
       details: text(asRecord(error['error_data'])?.['details']) ?? text(error['details']),
@@ -34,7 +46,11 @@ export function parseContacts(value: unknown): Contact[] {
  * identifier on the item at all (BSUID-only senders may omit both), a lone
  * contact is the only candidate; otherwise nothing is guessed.
  */
-export function matchContact(contacts: readonly Contact[], waId: string | undefined, userId: string | undefined): Contact | undefined {
+export function matchContact(
+  contacts: readonly Contact[],
+  waId: string | undefined,
+  userId: string | undefined,
+): Contact | undefined {
   const byWaId = waId === undefined ? undefined : contacts.find((c) => c.waId === waId);
   const byUserId = userId === undefined ? undefined : contacts.find((c) => c.userId === userId);
   const lone = waId === undefined && userId === undefined && contacts.length === 1 ? contacts[0] : undefined;

@@ -34,7 +34,9 @@ export interface MessageContext {
   readonly id: string | undefined;
   readonly forwarded: boolean;
   readonly frequentlyForwarded: boolean;
-  readonly referredProduct: { readonly catalogId: string | undefined; readonly productRetailerId: string | undefined } | undefined;
+  readonly referredProduct:
+    | { readonly catalogId: string | undefined; readonly productRetailerId: string | undefined }
+    | undefined;
 }
 
 /** Click-to-WhatsApp ad or post that started the conversation. */

@@ -73,7 +73,12 @@ describe('entryRoutingKeys', () => {
   });
 
   it('tolerates junk where changes, values and metadata should be', () => {
-    expect(entryRoutingKeys({ id: 42, changes: [null, 3, { value: null }, { value: { metadata: 'x' } }, { value: { metadata: { phone_number_id: '' } } }] })).toEqual({
+    expect(
+      entryRoutingKeys({
+        id: 42,
+        changes: [null, 3, { value: null }, { value: { metadata: 'x' } }, { value: { metadata: { phone_number_id: '' } } }],
+      }),
+    ).toEqual({
       wabaId: '42',
       phoneNumberIds: [],
     });

@@ -39,7 +39,7 @@ export function unknownEvent(
   scope: UnknownScope,
   reason: UnknownReason,
   raw: unknown,
-  options: { readonly itemIndex?: number; readonly detail?: string } = {},
+  options: { readonly itemIndex?: number; readonly detail?: string; readonly identity?: readonly unknown[] } = {},
 ): UnknownEvent {
   return {
     kind: 'unknown',
@@ -53,9 +53,20 @@ export function unknownEvent(
     changeIndex: scope.changeIndex,
     itemIndex: options.itemIndex,
     entryTime: scope.entryTime,
-    // Reason and raw content identify it; the entry time separates two
-    // identical unknown management payloads that really happened twice.
-    idempotencyKey: idempotencyKey(['unknown', scope.wabaId, scope.field ?? null, reason, scope.entryTime ?? null, raw]),
+    // Reason and raw content identify it, scoped like a known event of the
+    // same place would be; the entry time separates two identical unknown
+    // management payloads that really happened twice.
+    idempotencyKey: idempotencyKey(
+      options.identity ?? [
+        'unknown',
+        scope.wabaId,
+        scope.phoneNumberId ?? null,
+        scope.field ?? null,
+        reason,
+        scope.entryTime ?? null,
+        raw,
+      ],
+    ),
     raw,
   };
 }
@@ -67,6 +78,12 @@ export function unknownEvent(
  * duplicate; with it, the failure mode if Meta ever re-stamped a retry is a
  * duplicate delivery, never a lost one.
  */
-export function managementBaseOf(scope: ChangeScope, value: unknown): Omit<EventBase, 'itemIndex'> & { readonly itemIndex: undefined } {
-  return { ...baseOf(scope, ['management', scope.wabaId, scope.field, scope.entryTime ?? null, value], value), itemIndex: undefined };
+export function managementBaseOf(
+  scope: ChangeScope,
+  value: unknown,
+): Omit<EventBase, 'itemIndex'> & { readonly itemIndex: undefined } {
+  return {
+    ...baseOf(scope, ['management', scope.wabaId, scope.field, scope.entryTime ?? null, value], value),
+    itemIndex: undefined,
+  };
 }

@@ -10,7 +10,8 @@ import { parseWebhookBody } from './envelope';
 import type { MetaEvent, MetaEventKind } from './meta-event.types';
 import { normalizeEnvelope } from './normalize';
 
-const FIXTURES_DIR = process.env['WAHOOKS_FIXTURES_DIR'] ?? path.resolve(__dirname, '../../../../../shared/fixtures/meta-webhooks');
+const FIXTURES_DIR =
+  process.env['WAHOOKS_FIXTURES_DIR'] ?? path.resolve(__dirname, '../../../../../shared/fixtures/meta-webhooks');
 
 /**
  * Fixtures allowed to yield `unknown` events, with the reason. Empty: every
@@ -60,7 +61,7 @@ const KINDS_BY_FIELD: Readonly<Record<string, readonly MetaEventKind[]>> = {
 /** Does `event` satisfy one MANIFEST tag? Tags read `<field>[:<what>[:<detail>]]`. */
 function satisfies(tag: string, event: MetaEvent): boolean {
   const [field, what, detail] = tag.split(':');
-  if (event.field !== field) return false;
+  if (field === undefined || event.field !== field) return false;
   if (what === undefined) return KINDS_BY_FIELD[field]?.includes(event.kind) ?? false;
   if (what === 'value.errors') return event.kind === 'message.errors';
   if (what === 'message_echoes') return event.kind === 'message.echo';

@@ -6,7 +6,9 @@ describe('canonicalJson', () => {
   });
 
   it('matches JSON.stringify for scalars, and writes null for what JSON cannot hold', () => {
-    expect(canonicalJson(['x"\u2028', 1.5, -0, true, null, undefined, Number.NaN, Infinity])).toBe('["x\\"\u2028",1.5,0,true,null,null,null,null]');
+    expect(canonicalJson(['x"\u2028', 1.5, -0, true, null, undefined, Number.NaN, Infinity])).toBe(
+      '["x\\"\u2028",1.5,0,true,null,null,null,null]',
+    );
   });
 
   it('does not overflow the stack on deep nesting', () => {

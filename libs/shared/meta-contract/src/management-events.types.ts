@@ -108,7 +108,10 @@ export interface AccountUpdateEvent extends ManagementBase {
   readonly kind: 'account.update';
   readonly event: string | undefined;
   readonly phoneNumber: string | undefined;
-  readonly restrictions: readonly { readonly restrictionType: string | undefined; readonly expiration: number | string | undefined }[];
+  readonly restrictions: readonly {
+    readonly restrictionType: string | undefined;
+    readonly expiration: number | string | undefined;
+  }[];
   readonly violationType: string | undefined;
   /** `waba_ban_date` arrives as prose ("January 31, 2021"), kept verbatim. */
   readonly ban: { readonly state: string | undefined; readonly date: number | string | undefined } | undefined;

@@ -7,7 +7,11 @@ import type { InboundMessageEvent } from './messaging-events.types';
 import type { UnknownEvent } from './meta-event.types';
 
 /** `messages[]` of a `messages` change: what users sent. */
-export function inboundMessages(scope: ChangeScope, items: unknown, contacts: readonly Contact[]): (InboundMessageEvent | UnknownEvent)[] {
+export function inboundMessages(
+  scope: ChangeScope,
+  items: unknown,
+  contacts: readonly Contact[],
+): (InboundMessageEvent | UnknownEvent)[] {
   return asArray(items).map((item, itemIndex) => {
     if (!isRecord(item)) return unknownEvent(scope, 'item_not_object', item, { itemIndex });
     const wamid = nonEmpty(item['id']);

@@ -98,7 +98,11 @@ function errorsEvent(scope: ChangeScope, field: MessagingField, value: JsonRecor
     // Out-of-band errors have no id or timestamp; what they are about (the
     // phone number and the items beside them) plus their content is all
     // there is. Two identical ones with nothing beside them collapse.
-    ...baseOf(scope, ['message.errors', scope.wabaId, scope.phoneNumberId ?? null, field, value['errors'], relatedIds], value['errors']),
+    ...baseOf(
+      scope,
+      ['message.errors', scope.wabaId, scope.phoneNumberId ?? null, field, value['errors'], relatedIds],
+      value['errors'],
+    ),
     itemIndex: undefined,
     errors,
     relatedIds,

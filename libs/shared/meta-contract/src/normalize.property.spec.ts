@@ -8,6 +8,7 @@ import { normalizeEnvelope } from './normalize';
  * Keys and string values the parsers look for, so generated payloads reach
  * deep into the typed paths instead of bouncing off the first type check.
  */
+// prettier-ignore
 const VOCABULARY = [
   'id', 'type', 'from', 'to', 'timestamp', 'status', 'event', 'text', 'body', 'image', 'audio', 'voice', 'document', 'sticker',
   'location', 'latitude', 'contacts', 'wa_id', 'user_id', 'profile', 'interactive', 'button_reply', 'nfm_reply', 'response_json',
@@ -21,6 +22,7 @@ const VOCABULARY = [
   'alert_info', 'display_phone_number', 'constructor', '__proto__', 'toString',
 ];
 
+// prettier-ignore
 const FIELDS = [
   'messages', 'calls', 'smb_message_echoes', 'history', 'user_preferences', 'group_lifecycle_update', 'group_participants_update',
   'group_settings_update', 'group_status_update', 'message_template_status_update', 'message_template_quality_update',
@@ -31,7 +33,17 @@ const FIELDS = [
 
 const scalar = fc.oneof(
   fc.constantFrom(...VOCABULARY),
-  fc.constantFrom('', '1700000000', 'TIER_2K', 'TIER_UNLIMITED', '{"flow_token":"t"}', '{broken', 'sent', 'group', 'January 31, 2021'),
+  fc.constantFrom(
+    '',
+    '1700000000',
+    'TIER_2K',
+    'TIER_UNLIMITED',
+    '{"flow_token":"t"}',
+    '{broken',
+    'sent',
+    'group',
+    'January 31, 2021',
+  ),
   fc.string(),
   fc.integer(),
   fc.double(),
@@ -49,14 +61,21 @@ const { json } = fc.letrec<{ json: unknown }>((tie) => ({
 }));
 
 const change = fc.record({ field: fc.oneof(fc.constantFrom(...FIELDS), json), value: json }, { requiredKeys: [] });
-const entry = fc.record({ id: fc.oneof(fc.string(), json), time: json, changes: fc.oneof(fc.array(change, { maxLength: 4 }), json) }, { requiredKeys: [] });
+const entry = fc.record(
+  { id: fc.oneof(fc.string(), json), time: json, changes: fc.oneof(fc.array(change, { maxLength: 4 }), json) },
+  { requiredKeys: [] },
+);
 const structuredEnvelope = fc.record({ object: json, entry: fc.array(entry, { maxLength: 3 }) }, { requiredKeys: ['entry'] });
 
 /** The same document with every object's keys in reverse order. */
 function reverseKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reverseKeys);
   if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.entries(value).reverse().map(([key, member]) => [key, reverseKeys(member)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .reverse()
+      .map(([key, member]) => [key, reverseKeys(member)]),
+  );
 }
 
 function normalizeText(text: string): MetaEvent[] {

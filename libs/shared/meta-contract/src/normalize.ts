@@ -1,4 +1,12 @@
-import { accountAlert, accountReview, accountUpdate, businessCapability, phoneNumberName, phoneNumberQuality, security } from './account';
+import {
+  accountAlert,
+  accountReview,
+  accountUpdate,
+  businessCapability,
+  phoneNumberName,
+  phoneNumberQuality,
+  security,
+} from './account';
 import { parseMetadata } from './common';
 import type { Envelope } from './envelope';
 import { ChangeScope, unknownEvent } from './event-base';
@@ -61,10 +69,23 @@ function normalizeEntry(entry: unknown, entryIndex: number): MetaEvent[] {
     } catch (error) {
       // A bug here must cost one change, not the whole delivery (which
       // would otherwise be retried into a dead-letter topic).
-      const detail = error instanceof Error ? error.message : String(error);
-      return [unknownEvent(where, 'normalizer_error', change, { detail })];
+      return [containedFailure(where, change, error)];
     }
   });
+}
+
+function containedFailure(where: Where, change: unknown, error: unknown): MetaEvent {
+  const detail = error instanceof Error ? error.message : String(error);
+  try {
+    return unknownEvent(where, 'normalizer_error', change, { detail });
+  } catch {
+    // The change cannot even be hashed (only possible for values that did
+    // not come from JSON.parse); key on what is known about the failure.
+    return unknownEvent(where, 'normalizer_error', change, {
+      detail,
+      identity: ['normalizer_error', where.wabaId, where.entryTime ?? null, detail],
+    });
+  }
 }
 
 type Where = Pick<ChangeScope, 'wabaId' | 'entryIndex' | 'entryTime' | 'changeIndex'>;
@@ -80,7 +101,9 @@ function normalizeChange(where: Where, change: unknown): MetaEvent[] {
   const handler = Object.hasOwn(MANAGEMENT_HANDLERS, field) ? MANAGEMENT_HANDLERS[field] : undefined;
   if (handler) {
     // Quality, name and security updates name the number only by its display form.
-    return [handler({ ...where, field, phoneNumberId: undefined, displayPhoneNumber: nonEmpty(value['display_phone_number']) }, value)];
+    return [
+      handler({ ...where, field, phoneNumberId: undefined, displayPhoneNumber: nonEmpty(value['display_phone_number']) }, value),
+    ];
   }
   const detail = UNMODELLED_FIELDS.includes(field) ? `${field} is not modelled` : `unknown field ${field}`;
   return [unknownEvent({ ...where, field }, 'unmodelled_field', value, { detail })];

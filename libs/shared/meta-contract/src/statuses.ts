@@ -6,7 +6,11 @@ import type { MessageStatus, MessageStatusEvent } from './messaging-events.types
 import type { UnknownEvent } from './meta-event.types';
 
 /** `statuses[]` of a `messages` change: delivery progress of what the business sent. */
-export function messageStatuses(scope: ChangeScope, items: unknown, contacts: readonly Contact[]): (MessageStatusEvent | UnknownEvent)[] {
+export function messageStatuses(
+  scope: ChangeScope,
+  items: unknown,
+  contacts: readonly Contact[],
+): (MessageStatusEvent | UnknownEvent)[] {
   return asArray(items).map((item, itemIndex) => {
     if (!isRecord(item)) return unknownEvent(scope, 'item_not_object', item, { itemIndex });
     const wamid = nonEmpty(item['id']);
@@ -32,7 +36,11 @@ function messageStatus(
   const isGroup = text(status['recipient_type']) === 'group';
   return {
     kind: 'message.status',
-    ...baseOf(scope, statusIdentity(scope.wabaId, wamid, rawStatus, recipientParticipantId ?? recipientParticipantUserId), status),
+    ...baseOf(
+      scope,
+      statusIdentity(scope.wabaId, wamid, rawStatus, recipientParticipantId ?? recipientParticipantUserId),
+      status,
+    ),
     itemIndex,
     wamid,
     status: knownStatus(rawStatus),

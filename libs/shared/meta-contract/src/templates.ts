@@ -74,7 +74,12 @@ function categoryUpdate(value: JsonRecord): TemplateCategoryUpdate | undefined {
   return undefined;
 }
 
-const COMPONENT_KEYS = ['message_template_title', 'message_template_element', 'message_template_footer', 'message_template_buttons'];
+const COMPONENT_KEYS = [
+  'message_template_title',
+  'message_template_element',
+  'message_template_footer',
+  'message_template_buttons',
+];
 
 function templateComponents(scope: ChangeScope, value: JsonRecord): MetaEvent {
   return {
