@@ -12,6 +12,13 @@ export interface AppConfig {
   intake: { bodyLimitBytes: number; publishTimeoutMs: number; lingerMs: number; maxBatch: number };
   tenantCacheTtlMs: number;
   shutdownGraceMs: number;
+  consumer: { groupId: string | undefined; fromBeginning: boolean };
+  stall: {
+    acceptedToSentMs: number;
+    sentToDeliveredMs: number;
+    scanIntervalMs: number;
+    byTenant: Record<string, { acceptedToSentMs?: number | undefined; sentToDeliveredMs?: number | undefined }>;
+  };
 }
 
 export class ConfigError extends Error {
@@ -50,6 +57,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     tenantCacheTtlMs: c.TENANT_CACHE_TTL_MS,
     shutdownGraceMs: c.SHUTDOWN_GRACE_MS,
+    consumer: { groupId: c.CONSUMER_GROUP_ID, fromBeginning: c.CONSUMER_START_FROM === 'earliest' },
+    stall: {
+      acceptedToSentMs: c.STALL_ACCEPTED_TO_SENT_MS,
+      sentToDeliveredMs: c.STALL_SENT_TO_DELIVERED_MS,
+      scanIntervalMs: c.STALL_SCAN_INTERVAL_MS,
+      byTenant: c.STALL_LIMITS_BY_TENANT,
+    },
   };
 }
 

@@ -16,6 +16,11 @@ const base64Key = z
   .string()
   .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be base64 of exactly 32 bytes');
 
+const stallOverrides = z.record(
+  z.string(),
+  z.object({ acceptedToSentMs: z.number().int().positive().optional(), sentToDeliveredMs: z.number().int().positive().optional() }),
+);
+
 /**
  * Every environment variable the suite reads, validated once at start-up.
  * `process.env` is read nowhere else (an ESLint rule holds that).
@@ -39,6 +44,25 @@ export const configSchema = z.object({
   INTAKE_MAX_BATCH: int(500, 1),
   TENANT_CACHE_TTL_MS: int(5000, 0),
   SHUTDOWN_GRACE_MS: int(10000, 0),
+  CONSUMER_GROUP_ID: z.string().optional(),
+  /** Where a NEW consumer group starts reading; an existing group always resumes from its offsets. */
+  CONSUMER_START_FROM: z.enum(['earliest', 'latest']).default('earliest'),
+  STALL_ACCEPTED_TO_SENT_MS: int(5 * 60_000, 1000),
+  STALL_SENT_TO_DELIVERED_MS: int(60 * 60_000, 1000),
+  STALL_SCAN_INTERVAL_MS: int(30_000, 100),
+  /** Per-tenant overrides: {"acme": {"acceptedToSentMs": 60000, "sentToDeliveredMs": 600000}} */
+  STALL_LIMITS_BY_TENANT: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return {};
+      try {
+        return stallOverrides.parse(JSON.parse(v));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON: {"<tenant>": {"acceptedToSentMs"?: n, "sentToDeliveredMs"?: n}}' });
+        return z.NEVER;
+      }
+    }),
 });
 
 export type RawConfig = z.output<typeof configSchema>;

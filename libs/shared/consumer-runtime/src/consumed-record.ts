@@ -35,3 +35,6 @@ export function toConsumedRecord(topic: string, partition: number, message: Kafk
     timestamp: Number(message.timestamp),
   };
 }
+
+/** For typed handlers: `@EventPattern<BatchEvents>(topic)` receives a RecordBatch. */
+export type BatchEvents = Record<string, RecordBatch>;

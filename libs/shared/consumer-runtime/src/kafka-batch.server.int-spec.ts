@@ -8,7 +8,7 @@ import { deadLetterTopic } from '@wahooks/events-contract';
 import { MetricsService } from '@wahooks/observability';
 import { TopicReader } from '@wahooks/testing';
 
-import { RecordBatch } from './consumed-record';
+import { BatchEvents, RecordBatch } from './consumed-record';
 import { DlqHeaders } from './dlq';
 import { PoisonRecordError } from './failure-policy';
 import { KafkaBatchServer } from './kafka-batch.server';
@@ -24,7 +24,7 @@ let transientFailuresLeft = 0;
 @Controller()
 @UseFilters(RethrowRpcErrors)
 class RecordingHandler {
-  @EventPattern(TOPIC)
+  @EventPattern<BatchEvents>(TOPIC)
   async handle(@Payload() batch: RecordBatch): Promise<void> {
     if (transientFailuresLeft > 0) {
       transientFailuresLeft--;

@@ -3,7 +3,7 @@ import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { Logger } from 'pino';
 
-import { RawHeaders } from '@wahooks/events-contract';
+import { deadLetterTopic, RawHeaders } from '@wahooks/events-contract';
 import { MetricsService } from '@wahooks/observability';
 
 import { ConsumedRecord, RecordBatch, toConsumedRecord } from './consumed-record';
@@ -22,7 +22,10 @@ export interface KafkaBatchServerOptions {
   retryCapMs?: number;
   partitionsConsumedConcurrently?: number;
   sessionTimeoutMs?: number;
+  /** Where a new consumer group starts: the whole topic (default) or only what arrives from now on. */
   fromBeginning?: boolean;
+  /** Shared with the app's readiness check. */
+  health?: ConsumerHealth;
 }
 
 /**
@@ -45,13 +48,13 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   private consumer: Consumer | undefined;
   private dlqProducer: Producer | undefined;
   private stopping = false;
-  private readonly o: Required<Omit<KafkaBatchServerOptions, 'kafka' | 'logger' | 'metrics' | 'groupId'>>;
+  private readonly o: Required<Omit<KafkaBatchServerOptions, 'kafka' | 'logger' | 'metrics' | 'groupId' | 'health'>>;
   private readonly log: Logger;
   private readonly m;
 
   constructor(private readonly options: KafkaBatchServerOptions) {
     super();
-    this.health = new ConsumerHealth(options.groupId);
+    this.health = options.health ?? new ConsumerHealth(options.groupId);
     this.log = options.logger.child({ component: 'consumer', group: options.groupId });
     this.o = {
       maxAttempts: options.maxAttempts ?? 3,
@@ -109,6 +112,8 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       this.health.set(payload.restart ? 'retrying' : 'crashed', payload.error);
       this.log.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
     });
+    // Ready once the group has assigned partitions, not merely once run() returned.
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.health.set('running'));
     await this.consumer.connect();
     for (const topic of topics) await this.consumer.subscribe({ topic, fromBeginning: this.o.fromBeginning });
     await this.consumer.run({
@@ -117,8 +122,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       partitionsConsumedConcurrently: this.o.partitionsConsumedConcurrently,
       eachBatch: (payload) => this.onBatch(payload),
     });
-    this.health.set('running');
-    this.log.info({ topics }, 'consumer running');
+    this.log.info({ topics }, 'consumer started');
   }
 
   private async onBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> {
@@ -168,9 +172,10 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     }
   }
 
-  /** Handles records one by one; those that still fail go to `<topic>.dlq` with the error. */
+  /** Handles records one by one; those that still fail go to `<topic>.dlq` with the error, in one write. */
   private async splitAndDeadLetter(batch: RecordBatch, heartbeat: () => Promise<void>): Promise<boolean> {
     const labels = { group: this.options.groupId, topic: batch.topic };
+    const letters: Array<ReturnType<typeof deadLetterFor>> = [];
     for (const record of batch.records) {
       let lastError: unknown;
       let attempts = 0;
@@ -189,14 +194,17 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
         this.m.records.inc({ ...labels, outcome: 'handled' });
         continue;
       }
-      const letter = deadLetterFor(record, this.options.groupId, lastError, attempts);
-      await this.dlqProducer?.send({ topic: letter.topic, acks: -1, messages: [letter] });
-      this.m.records.inc({ ...labels, outcome: 'dead-lettered' });
+      letters.push(deadLetterFor(record, this.options.groupId, lastError, attempts));
       this.log.error(
         { err: lastError, topic: record.topic, partition: record.partition, offset: record.offset, tenant: record.headers[RawHeaders.tenantId] },
         'record dead-lettered',
       );
-      await heartbeat();
+      if (letters.length % 100 === 0) await heartbeat();
+    }
+    if (letters.length > 0) {
+      // Written before the offsets are committed: if this fails the batch replays, nothing is lost.
+      await this.dlqProducer?.send({ topic: deadLetterTopic(batch.topic), acks: -1, messages: letters.map(({ topic: _t, ...m }) => m) });
+      this.m.records.inc({ ...labels, outcome: 'dead-lettered' }, letters.length);
     }
     return true;
   }

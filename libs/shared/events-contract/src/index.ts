@@ -1,2 +1,3 @@
+export * from './accepted-message';
 export * from './headers';
 export * from './topics';

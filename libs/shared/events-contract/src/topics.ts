@@ -18,9 +18,19 @@ export const deadLetterTopic = (topic: string): string => `${topic}.dlq`;
 
 /** Every topic the suite needs, with the partition count the local scripts create. */
 export const TopicSpecs: ReadonlyArray<{ name: string; partitions: number }> = [
+  { name: 'whatsapp.message-status.v1', partitions: 6 },
+  { name: 'whatsapp.alerts.v1', partitions: 3 },
   { name: Topics.webhooksRaw, partitions: 6 },
   { name: deadLetterTopic(Topics.webhooksRaw), partitions: 1 },
   { name: Topics.messagesAccepted, partitions: 6 },
   { name: Topics.webhooksUnrouted, partitions: 1 },
   { name: deadLetterTopic(Topics.messagesAccepted), partitions: 1 },
 ];
+
+/** Topics the status projector publishes. */
+export const StatusTopics = {
+  /** A message's current status moved (never duplicates); key = tenant id. */
+  statusChanged: 'whatsapp.message-status.v1',
+  /** Operational alerts (stalled messages, …); key = tenant id. */
+  alerts: 'whatsapp.alerts.v1',
+} as const;

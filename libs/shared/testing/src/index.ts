@@ -1,3 +1,5 @@
 export * from './fixtures';
 export * from './raw-topic-reader';
 export * from './test-env';
+export * from './spawn-app';
+export * from './tenant-setup';

@@ -1,0 +1,170 @@
+import { randomBytes } from 'node:crypto';
+
+import { Kafka, logLevel } from 'kafkajs';
+
+import { StatusTopics, Topics, deadLetterTopic } from '@wahooks/events-contract';
+import { provisionTenant, ProvisionedTenant, signLikeMeta, SpawnedApp, testConfig, TopicReader } from '@wahooks/testing';
+
+import { expectedByWamid, statusFixtures } from './fixture-statuses';
+
+const config = testConfig();
+const group = `status-test-${randomBytes(4).toString('hex')}`;
+
+interface MessageView {
+  status: string;
+  internalMessageId: string | null;
+  errors: Array<{ code?: number }>;
+  timeline: Array<{ status: string; eventId: string; at: string | null }>;
+  anomalies: Array<{ kind: string }>;
+  steps: Record<string, string | null>;
+  pricing: { category?: string } | null;
+}
+
+describe('status-projector end to end: intake → Kafka → projector → read API', () => {
+  const intake = new SpawnedApp('intake', {});
+  const projector = new SpawnedApp('status-projector', { CONSUMER_GROUP_ID: group, CONSUMER_START_FROM: 'latest', STALL_SCAN_INTERVAL_MS: '500', STALL_ACCEPTED_TO_SENT_MS: '2000' });
+  const changes = new TopicReader(config.kafka.brokers);
+  const kafka = new Kafka({ brokers: config.kafka.brokers, logLevel: logLevel.NOTHING });
+  const producer = kafka.producer();
+  let tenant: ProvisionedTenant;
+  let other: ProvisionedTenant;
+
+  const post = (body: string | Buffer) =>
+    fetch(`${intake.url}/webhooks/whatsapp/${tenant.id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signLikeMeta(body, tenant.secret) },
+      body,
+    });
+  const get = (path: string, key = tenant.apiKey) => fetch(`${projector.url}${path}`, { headers: { 'x-api-key': key } });
+  const message = async (wamid: string): Promise<MessageView | undefined> => {
+    const res = await get(`/v1/messages/${encodeURIComponent(wamid)}`);
+    return res.status === 200 ? ((await res.json()) as MessageView) : undefined;
+  };
+  async function eventually<T>(fn: () => Promise<T | undefined>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    let last: T | undefined;
+    while (Date.now() < deadline) {
+      last = await fn();
+      if (last !== undefined && ok(last)) return last;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`not reached in ${timeoutMs} ms; last: ${JSON.stringify(last)?.slice(0, 2000)}`);
+  }
+
+  beforeAll(async () => {
+    await changes.start([StatusTopics.statusChanged, StatusTopics.alerts, deadLetterTopic(Topics.webhooksRaw)]);
+    await Promise.all([intake.start(), projector.start()]);
+    tenant = await provisionTenant(intake.url, config.secrets.adminApiToken);
+    other = await provisionTenant(intake.url, config.secrets.adminApiToken);
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await producer.disconnect();
+    await changes.stop();
+    await Promise.all([intake.stop(), projector.stop()]);
+  });
+
+  it('turns every status fixture into the right state and timeline', async () => {
+    const fixtures = statusFixtures();
+    expect(fixtures.length).toBeGreaterThanOrEqual(18);
+    for (const f of fixtures) expect((await post(f.body)).status).toBe(200);
+    const expected = expectedByWamid(fixtures.flatMap((f) => f.statuses));
+    for (const [wamid, want] of expected) {
+      const view = await eventually(() => message(wamid), (v) => v.status === want.status && new Set(v.timeline.map((e) => e.status)).size === want.statuses.size);
+      expect(new Set(view.timeline.map((e) => e.status))).toEqual(want.statuses);
+      expect(new Set(view.errors.map((e) => e.code))).toEqual(want.errorCodes);
+    }
+  });
+
+  it('starts a timeline at accepted, moves forward only, whatever the order and duplication', async () => {
+    const wamid = `wamid.test-${randomBytes(6).toString('hex')}`;
+    const accepted = await fetch(`${projector.url}/v1/messages/accepted`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': tenant.apiKey },
+      body: JSON.stringify({ internalMessageId: `msg-${wamid}`, wamid, phoneNumberId: '1000', recipient: '15551234567', template: { name: 'order_update', language: 'en' } }),
+    });
+    expect(accepted.status).toBe(202);
+    const status = (s: string, ts: number, extra: object = {}) =>
+      JSON.stringify({
+        object: 'whatsapp_business_account',
+        entry: [{ id: '1', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: '1000', display_phone_number: '1' }, statuses: [{ id: wamid, status: s, timestamp: String(ts), recipient_id: '15551234567', ...extra }] } }] }],
+      });
+    const t0 = Math.floor(Date.now() / 1000);
+    const pricing = { pricing: { billable: true, pricing_model: 'PMP', type: 'regular', category: 'utility' } };
+    // read first, then a duplicate read, then delivered, then sent twice: arrival order is the worst case.
+    for (const body of [status('read', t0 + 3), status('read', t0 + 3), status('delivered', t0 + 2, pricing), status('sent', t0 + 1), status('sent', t0 + 1)]) {
+      expect((await post(body)).status).toBe(200);
+    }
+    const view = await eventually(() => message(wamid), (v) => v.timeline.length === 4);
+    expect(view.status).toBe('read');
+    expect(view.internalMessageId).toBe(`msg-${wamid}`);
+    expect(view.timeline.map((e) => e.status)).toEqual(['accepted', 'sent', 'delivered', 'read']);
+    expect(view.steps['delivered']).toBe(new Date((t0 + 2) * 1000).toISOString());
+    expect(view.pricing?.category).toBe('utility');
+    const byInternal = await get(`/v1/messages/by-internal-id/msg-${wamid}`);
+    expect(((await byInternal.json()) as MessageView).status).toBe('read');
+
+    // Published changes: each status at most once, duplicates never.
+    const mine = (await changes.waitFor((rs) => rs.some((r) => r.value?.toString().includes(wamid) && r.value.toString().includes('"to":"read"')))).filter(
+      (r) => r.topic === StatusTopics.statusChanged && r.value?.toString().includes(wamid),
+    );
+    const tos = mine.map((r) => (JSON.parse(r.value!.toString()) as { to: string }).to);
+    expect(new Set(tos).size).toBe(tos.length);
+    expect(tos[0]).toBe('accepted');
+    expect(tos).toContain('read');
+
+    // Another tenant's key sees nothing of it.
+    expect((await get(`/v1/messages/${wamid}`, other.apiKey)).status).toBe(404);
+    expect((await fetch(`${projector.url}/v1/messages/${wamid}`)).status).toBe(401);
+  });
+
+  it('lists with filters and pages, and counts by status and error code', async () => {
+    const from = new Date(Date.now() - 365 * 86400_000 * 30).toISOString();
+    const to = new Date(Date.now() + 86400_000).toISOString();
+    const failed = (await (await get(`/v1/messages?status=failed&from=${from}&to=${to}`)).json()) as { items: Array<{ status: string }> };
+    expect(failed.items.length).toBeGreaterThan(0);
+    expect(failed.items.every((i) => i.status === 'failed')).toBe(true);
+    const page1 = (await (await get(`/v1/messages?limit=2`)).json()) as { items: Array<{ wamid: string }>; nextCursor: string };
+    expect(page1.items).toHaveLength(2);
+    const page2 = (await (await get(`/v1/messages?limit=2&cursor=${page1.nextCursor}`)).json()) as { items: Array<{ wamid: string }> };
+    expect(page2.items.map((i) => i.wamid)).not.toContain(page1.items[0]?.wamid);
+    const counts = (await (await get(`/v1/messages/counts?from=${from}&to=${to}`)).json()) as { byStatus: Record<string, number>; byErrorCode: Record<string, number> };
+    expect(counts.byStatus['failed']).toBeGreaterThan(0);
+    expect(Object.keys(counts.byErrorCode).length).toBeGreaterThan(0);
+    expect((await get('/v1/messages?status=bogus')).status).toBe(400);
+    expect((await get('/v1/messages?cursor=not-a-cursor')).status).toBe(400);
+  });
+
+  it('records sends from the accepted topic and flags a stalled message', async () => {
+    const wamid = `wamid.kafka-${randomBytes(6).toString('hex')}`;
+    await producer.send({
+      topic: Topics.messagesAccepted,
+      messages: [{ key: tenant.id, headers: { 'wahooks-tenant-id': tenant.id }, value: JSON.stringify({ internalMessageId: `k-${wamid}`, wamid, phoneNumberId: '1000', recipient: '15550000000', acceptedAt: new Date(Date.now() - 10_000).toISOString() }) }],
+    });
+    const view = await eventually(() => message(wamid), (v) => v.status === 'accepted');
+    expect(view.internalMessageId).toBe(`k-${wamid}`);
+    // STALL_ACCEPTED_TO_SENT_MS is 2 s here: never sent, so it stalls and raises one alert.
+    const alerts = await changes.waitFor((rs) => rs.some((r) => r.topic === StatusTopics.alerts && r.value?.toString().includes(wamid)));
+    expect(alerts.filter((r) => r.topic === StatusTopics.alerts && r.value?.toString().includes(wamid))).toHaveLength(1);
+    const stalled = (await (await get(`/v1/messages/${wamid}`)).json()) as { stalled: string };
+    expect(stalled.stalled).toBe('not-sent');
+  });
+
+  it('dead-letters a poison record and keeps going', async () => {
+    await producer.send({ topic: Topics.webhooksRaw, messages: [{ key: tenant.id, headers: { 'wahooks-tenant-id': tenant.id }, value: 'not json at all' }] });
+    const wamid = `wamid.after-poison-${randomBytes(4).toString('hex')}`;
+    const body = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: '1000' }, statuses: [{ id: wamid, status: 'sent', timestamp: '1700000000', recipient_id: '1' }] } }] }] });
+    expect((await post(body)).status).toBe(200);
+    await eventually(() => message(wamid), (v) => v.status === 'sent');
+    const letters = await changes.waitFor((rs) => rs.some((r) => r.topic === deadLetterTopic(Topics.webhooksRaw) && r.value?.toString() === 'not json at all'));
+    const letter = letters.find((r) => r.value?.toString() === 'not json at all');
+    expect(letter?.headers['wahooks-dlq-error']).toMatch(/JSON/);
+  });
+
+  it('reports readiness with the consumer state', async () => {
+    const res = await fetch(`${projector.url}/health/ready`);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { details: { consumer: { state: string } } }).details.consumer.state).toBe('running');
+  });
+});

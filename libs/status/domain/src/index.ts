@@ -1,0 +1,12 @@
+export type * from './status-event.types';
+export type * from './message-state.types';
+export { assertNever } from './status-event.types';
+export { advance, CURRENT_PRECEDENCE, impliedSteps, isStep, STEP_RANK, STEPS } from './forward-rule';
+export type { Step } from './forward-rule';
+export { evolve, initialState, project } from './message-state.projection';
+export { byTimelineOrder, eventTimeMs, inArrivalOrder } from './evidence';
+export { decideTransition } from './status-transition';
+export type { StatusTransition } from './status-transition';
+export { findStalled } from './stalled';
+export type { StallLimits, StallReason } from './stalled';
+export { WamidMismatchError } from './status-domain.errors';

@@ -1,0 +1,72 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+
+import { APP_CONFIG, AppConfig } from '@wahooks/config';
+import { NewEvent } from '@wahooks/event-store';
+import { findStalled, StallLimits } from '@wahooks/status-domain';
+
+import { MessageQueryRepository } from './message-query.repository';
+import { messageStream, STATUS_SCHEMA_VERSION, StatusEventTypes } from './status-events.mapper';
+import { StatusIngestService } from './status-ingest.service';
+
+/**
+ * Finds messages accepted and not sent, or sent and not delivered, past the
+ * tenant's limits, and records each as a `message.stalled` event (one per
+ * message and reason: the idempotency key makes concurrent replicas agree).
+ * The projection turns it into an alert on the alerts topic.
+ */
+@Injectable()
+export class StallDetector implements OnApplicationShutdown {
+  private readonly logger = new Logger(StallDetector.name);
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly query: MessageQueryRepository,
+    private readonly ingest: StatusIngestService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.running ??= this.scan(Date.now())
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'stall scan failed'))
+        .finally(() => (this.running = undefined));
+    }, this.config.stall.scanIntervalMs);
+  }
+
+  limitsFor(tenantId: string): StallLimits {
+    const o = this.config.stall.byTenant[tenantId] ?? {};
+    return {
+      acceptedToSentMs: o.acceptedToSentMs ?? this.config.stall.acceptedToSentMs,
+      sentToDeliveredMs: o.sentToDeliveredMs ?? this.config.stall.sentToDeliveredMs,
+    };
+  }
+
+  /** One pass; returns how many stalls were recorded. */
+  async scan(nowMs: number): Promise<number> {
+    const overrides = Object.values(this.config.stall.byTenant).flatMap((o) => [o.acceptedToSentMs, o.sentToDeliveredMs]);
+    const shortest = Math.min(this.config.stall.acceptedToSentMs, this.config.stall.sentToDeliveredMs, ...overrides.filter((n): n is number => n !== undefined));
+    const candidates = await this.query.stallCandidates(new Date(nowMs - shortest), 1000);
+    const events: NewEvent[] = [];
+    for (const row of candidates) {
+      const reason = findStalled(row.state, nowMs, this.limitsFor(row.tenant_id));
+      if (!reason) continue;
+      events.push({
+        tenantId: row.tenant_id,
+        streamId: messageStream(row.wamid),
+        type: StatusEventTypes.stalled,
+        schemaVersion: STATUS_SCHEMA_VERSION,
+        data: { wamid: row.wamid, reason, detectedAtMs: nowMs },
+        idempotencyKey: `stalled:${row.wamid}:${reason}`,
+        metadata: { wamid: row.wamid },
+      });
+    }
+    if (events.length > 0) await this.ingest.appendAndApply(events);
+    return events.length;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+}
