@@ -22,4 +22,6 @@ echo "[test] lint (Nx module boundaries need the project graph)"
 NX_DAEMON=false NX_NO_CLOUD=true nx show projects >/dev/null
 eslint . --max-warnings 0
 echo "[test] jest (unit + integration)"
-NODE_OPTIONS="--experimental-vm-modules --no-warnings=ExperimentalWarning ${NODE_OPTIONS:-}" jest --ci "$@"
+# --forceExit: a test that leaves a kafkajs reconnect timer behind (the
+# broker-down cases) must not keep CI waiting after every test has finished.
+NODE_OPTIONS="--experimental-vm-modules --no-warnings=ExperimentalWarning ${NODE_OPTIONS:-}" jest --ci --forceExit "$@"

@@ -115,7 +115,8 @@ describe('settledPosition', () => {
     expect(visible.map((e) => e.idempotencyKey)).toEqual(['late']);
 
     let settled: bigint | undefined;
-    const settling = inTx(prisma, (tx) => store.settledPosition(tx)).then((p) => (settled = p));
+    // Generous timeout: other suites share this database and may have appends in flight too.
+    const settling = store.settledPosition(prisma, { timeoutMs: 30_000 }).then((p) => (settled = p));
     await untilBlocked(prisma, 'pg_advisory_xact_lock(');
     expect(settled).toBeUndefined();
     await slow.commit();
@@ -133,7 +134,7 @@ describe('settledPosition', () => {
     const slow = await holdTx(prisma);
     await store.appendBatch(slow.tx, [event(tenant, 'a', 'k1')]);
 
-    await expect(inTx(prisma, (tx) => store.settledPosition(tx, { timeoutMs: 100 }))).rejects.toThrow(/lock timeout/);
+    await expect(store.settledPosition(prisma, { timeoutMs: 100 })).rejects.toThrow(/lock timeout/);
     // Writers were held back only while it waited.
     const other = await inTx(prisma, (tx) => store.appendBatch(tx, [event(tenant, 'b', 'k2')]));
     expect(other.appended).toHaveLength(1);

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { APPEND_SQL, AppendRow, LOCK_STREAMS_SQL } from './append.sql';
 import { appendOutcome } from './append-outcome';
 import { planAppend } from './append-plan';
-import { EventStoreTx } from './event-store.tx';
+import { EventStoreDb, EventStoreTx } from './event-store.tx';
 import { AppendOptions, AppendResult, NewEvent, ReadAllOptions, RecordedEvent } from './event.types';
 import {
   EventRow,
@@ -78,14 +78,19 @@ export class EventStore {
 
   /**
    * A global position at and below which nothing is still in flight: a read
-   * bounded by it never misses an event that commits later. Waits for the
-   * appends in flight and holds new ones back until `tx` ends, so call it in
-   * a short transaction of its own. Gives up with Postgres's lock timeout
-   * error (55P03) after `timeoutMs`, rather than stall the writers longer.
+   * bounded by it (in any later transaction) never misses an event that
+   * commits afterwards. It waits for the appends in flight and holds new ones
+   * back until its transaction ends, so it runs in a transaction of its own
+   * that does nothing else, hence `db` rather than a `tx`. Gives up with
+   * Postgres's lock timeout error (55P03) after `timeoutMs` rather than stall
+   * the writers longer.
    */
-  async settledPosition(tx: EventStoreTx, options: { timeoutMs?: number } = {}): Promise<bigint> {
-    const timeout = `${Math.max(1, Math.round(options.timeoutMs ?? 2000))}ms`;
-    const [row] = await tx.$queryRawUnsafe<Array<{ position: bigint }>>(SETTLED_POSITION_SQL, timeout);
+  async settledPosition(db: EventStoreDb, options: { timeoutMs?: number } = {}): Promise<bigint> {
+    const timeoutMs = Math.max(1, Math.round(options.timeoutMs ?? 2000));
+    const [row] = await db.$transaction(
+      async (tx) => await tx.$queryRawUnsafe<Array<{ position: bigint }>>(SETTLED_POSITION_SQL, `${timeoutMs}ms`),
+      { timeout: timeoutMs + 5000 },
+    );
     return BigInt(row?.position ?? 0);
   }
 

@@ -10,3 +10,12 @@ export interface EventStoreTx {
   $executeRawUnsafe(query: string, ...values: unknown[]): PromiseLike<number>;
   $transaction?: never;
 }
+
+/**
+ * What opens a transaction: the root client (PrismaService fits). Only
+ * `settledPosition` takes one, because what it locks must be released
+ * within milliseconds, so it cannot join a caller's transaction.
+ */
+export interface EventStoreDb {
+  $transaction<T>(fn: (tx: EventStoreTx) => Promise<T>, options?: { timeout?: number }): Promise<T>;
+}

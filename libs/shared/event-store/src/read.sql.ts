@@ -35,7 +35,7 @@ export const MAX_POSITION = 9223372036854775807n;
  *
  * The exclusive request queues new appenders behind it until this
  * transaction ends, so it is bounded by lock_timeout ($1, set for this
- * transaction only) and belongs in a transaction of its own. A blocking
+ * transaction only) and runs in a transaction of its own. A blocking
  * request rather than a polled pg_try_advisory_xact_lock: under steady load
  * there may never be an instant without an append in flight.
  */

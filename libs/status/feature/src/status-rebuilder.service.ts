@@ -28,10 +28,12 @@ export class StatusRebuilder {
   ) {}
 
   async rebuild(): Promise<{ events: number; lastPosition: string }> {
+    // Decided before the long transaction: waiting for in-flight appends inside
+    // it would hold up every writer for the whole rebuild.
+    const until = await this.store.settledPosition(this.prisma, { timeoutMs: 30_000 });
     return this.prisma.$transaction(
       async (tx) => {
         await this.repo.truncate(tx);
-        const until = await this.store.settledPosition(tx);
         let after = 0n;
         let events = 0;
         for (;;) {
