@@ -12,6 +12,8 @@ const DEP_CONSTRAINTS = [
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:intake', onlyDependOnLibsWithTags: ['scope:intake', 'scope:shared'] },
             { sourceTag: 'scope:status', onlyDependOnLibsWithTags: ['scope:status', 'scope:shared'] },
+            { sourceTag: 'scope:fallback', onlyDependOnLibsWithTags: ['scope:fallback', 'scope:shared'] },
+            { sourceTag: 'scope:template', onlyDependOnLibsWithTags: ['scope:template', 'scope:shared'] },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'], bannedExternalImports: ['@nestjs/*', 'kafkajs', '@prisma/*', 'pg', 'nestjs-pino', 'prom-client'] },
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'], bannedExternalImports: ['@nestjs/*', 'kafkajs', '@prisma/*', 'pg', 'nestjs-pino', 'prom-client'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:contracts'], bannedExternalImports: ['kafkajs', '@prisma/*', 'pg'] },

@@ -20,6 +20,10 @@ export const deadLetterTopic = (topic: string): string => `${topic}.dlq`;
 export const TopicSpecs: ReadonlyArray<{ name: string; partitions: number }> = [
   { name: 'whatsapp.message-status.v1', partitions: 6 },
   { name: 'whatsapp.alerts.v1', partitions: 3 },
+  { name: 'whatsapp.fallback.retry-requested.v1', partitions: 3 },
+  { name: 'whatsapp.fallback.template-required.v1', partitions: 3 },
+  { name: 'whatsapp.fallback.events.v1', partitions: 3 },
+  { name: 'whatsapp.templates.state.v1', partitions: 3 },
   { name: Topics.webhooksRaw, partitions: 6 },
   { name: deadLetterTopic(Topics.webhooksRaw), partitions: 1 },
   { name: Topics.messagesAccepted, partitions: 6 },
@@ -33,4 +37,20 @@ export const StatusTopics = {
   statusChanged: 'whatsapp.message-status.v1',
   /** Operational alerts (stalled messages, …); key = tenant id. */
   alerts: 'whatsapp.alerts.v1',
+} as const;
+
+/** Topics the fallback trigger publishes (through its outbox); key = tenant id. */
+export const FallbackTopics = {
+  /** Ask the sending service to retry a message after a delay. */
+  retryRequested: 'whatsapp.fallback.retry-requested.v1',
+  /** The 24-hour window is closed: the sender must use a template. */
+  templateRequired: 'whatsapp.fallback.template-required.v1',
+  /** An SMS fallback was requested / sent / failed, or superseded by a late delivery. */
+  fallbackEvents: 'whatsapp.fallback.events.v1',
+} as const;
+
+/** Topics the template monitor publishes; key = tenant id. */
+export const TemplateTopics = {
+  /** Current state changes of templates, numbers and accounts. */
+  stateChanged: 'whatsapp.templates.state.v1',
 } as const;
