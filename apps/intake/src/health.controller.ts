@@ -2,42 +2,34 @@ import { BeforeApplicationShutdown, Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 
 import { KafkaHealthProbe } from '@wahooks/kafka';
+import { Readiness } from '@wahooks/observability';
 import { PrismaService } from '@wahooks/prisma';
 
-const CHECK_TIMEOUT_MS = 1500;
-
-/** Liveness has no dependencies; readiness checks the broker and the database, with timeouts. */
+/** Readiness: the broker and the database, 1.5 s each. */
 @Controller('health')
 export class HealthController implements BeforeApplicationShutdown {
-  private draining = false;
+  private readonly readiness: Readiness;
 
-  constructor(
-    private readonly health: HealthCheckService,
-    private readonly indicator: HealthIndicatorService,
-    private readonly kafka: KafkaHealthProbe,
-    private readonly prisma: PrismaService,
-  ) {}
+  constructor(health: HealthCheckService, indicator: HealthIndicatorService, kafka: KafkaHealthProbe, prisma: PrismaService) {
+    this.readiness = new Readiness(health, indicator, [
+      { name: 'kafka', check: () => kafka.check(), timeoutMs: 1500 },
+      { name: 'database', check: () => prisma.ping(), timeoutMs: 1500 },
+    ]);
+  }
 
   beforeApplicationShutdown(): void {
-    // Leave the load balancer first, then drain.
-    this.draining = true;
+    this.readiness.startDraining();
   }
 
   @Get('live')
   @HealthCheck()
   live() {
-    return this.health.check([]);
+    return this.readiness.live();
   }
 
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([
-      () => this.indicator.check('shutdown').attempt(() => {
-        if (this.draining) throw new Error('draining');
-      }),
-      () => this.indicator.check('kafka').attempt(() => this.kafka.check()).withTimeout(CHECK_TIMEOUT_MS),
-      () => this.indicator.check('database').attempt(() => this.prisma.ping()).withTimeout(CHECK_TIMEOUT_MS),
-    ]);
+    return this.readiness.ready();
   }
 }

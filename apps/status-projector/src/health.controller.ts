@@ -3,51 +3,50 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs
 
 import { ConsumerHealth } from '@wahooks/consumer-runtime';
 import { KafkaHealthProbe } from '@wahooks/kafka';
+import { Readiness } from '@wahooks/observability';
 import { PrismaService } from '@wahooks/prisma';
 
 import { CONSUMER_HEALTH } from './kafka.providers';
 
-const CHECK_TIMEOUT_MS = 1500;
-
-/** Liveness has no dependencies; readiness checks the broker, the database and the consumer. */
+/** Readiness: the broker, the database, and the consumer holding its partitions. */
 @Controller('health')
 export class HealthController implements BeforeApplicationShutdown {
-  private draining = false;
+  private readonly readiness: Readiness;
 
   constructor(
-    private readonly health: HealthCheckService,
-    private readonly indicator: HealthIndicatorService,
-    private readonly kafka: KafkaHealthProbe,
-    private readonly prisma: PrismaService,
-    @Inject(CONSUMER_HEALTH) private readonly consumer: ConsumerHealth,
-  ) {}
+    health: HealthCheckService,
+    indicator: HealthIndicatorService,
+    kafka: KafkaHealthProbe,
+    prisma: PrismaService,
+    @Inject(CONSUMER_HEALTH) consumer: ConsumerHealth,
+  ) {
+    this.readiness = new Readiness(health, indicator, [
+      { name: 'kafka', check: () => kafka.check(), timeoutMs: 1500 },
+      { name: 'database', check: () => prisma.ping(), timeoutMs: 1500 },
+      {
+        name: 'consumer',
+        check: () => {
+          const snapshot = consumer.snapshot();
+          if (!consumer.ready) throw Object.assign(new Error(`consumer ${snapshot.state}`), snapshot);
+          return { ...snapshot };
+        },
+      },
+    ]);
+  }
 
   beforeApplicationShutdown(): void {
-    this.draining = true;
+    this.readiness.startDraining();
   }
 
   @Get('live')
   @HealthCheck()
   live() {
-    return this.health.check([]);
+    return this.readiness.live();
   }
 
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([
-      () =>
-        this.indicator.check('shutdown').attempt(() => {
-          if (this.draining) throw new Error('draining');
-        }),
-      () => this.indicator.check('kafka').attempt(() => this.kafka.check()).withTimeout(CHECK_TIMEOUT_MS),
-      () => this.indicator.check('database').attempt(() => this.prisma.ping()).withTimeout(CHECK_TIMEOUT_MS),
-      () =>
-        this.indicator.check('consumer').attempt(() => {
-          const snapshot = this.consumer.snapshot();
-          if (!this.consumer.ready) throw Object.assign(new Error(`consumer ${snapshot.state}`), snapshot);
-          return { ...snapshot };
-        }),
-    ]);
+    return this.readiness.ready();
   }
 }

@@ -1,60 +1,10 @@
-type Frame = { readonly value: unknown } | { readonly literal: string };
-
 /**
- * JSON with object keys sorted and `undefined` members dropped, so two copies
- * of an event that mean the same thing print the same whatever their key
- * order, and a state that went through JSON storage prints as it did before.
- * Iterative so that a freak, deeply nested request body cannot overflow the
- * stack of the projector.
+ * JSON with object keys sorted and `undefined` members dropped: two copies of
+ * an event that mean the same thing print the same whatever their key order,
+ * and a state that went through JSON storage prints as it did before. The
+ * same function hashes Meta events into idempotency keys.
  */
-export function canonicalJson(value: unknown): string {
-  let out = '';
-  const stack: Frame[] = [{ value }];
-  for (let frame = stack.pop(); frame !== undefined; frame = stack.pop()) {
-    if ('literal' in frame) {
-      out += frame.literal;
-      continue;
-    }
-    const current = frame.value;
-    if (Array.isArray(current)) {
-      out += '[';
-      stack.push({ literal: ']' });
-      for (let i = current.length - 1; i >= 0; i -= 1) {
-        stack.push({ value: current[i] });
-        if (i > 0) stack.push({ literal: ',' });
-      }
-    } else if (typeof current === 'object' && current !== null) {
-      const record = current as Record<string, unknown>;
-      const keys = Object.keys(record)
-        .filter((key) => record[key] !== undefined)
-        .sort(compareText);
-      out += '{';
-      stack.push({ literal: '}' });
-      for (let i = keys.length - 1; i >= 0; i -= 1) {
-        const key = keys[i] as string;
-        stack.push({ value: record[key] });
-        stack.push({ literal: `${i > 0 ? ',' : ''}${JSON.stringify(key)}:` });
-      }
-    } else {
-      out += scalar(current);
-    }
-  }
-  return out;
-}
-
-function scalar(value: unknown): string {
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value);
-    case 'number':
-      return Number.isFinite(value) ? JSON.stringify(value) : 'null';
-    case 'boolean':
-      return value ? 'true' : 'false';
-    default:
-      // undefined inside arrays, and anything else JSON cannot hold.
-      return 'null';
-  }
-}
+export { canonicalJson } from '@wahooks/meta-contract';
 
 /**
  * UTF-16 code-unit order. Never `localeCompare`: its result depends on the

@@ -1,0 +1,48 @@
+import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+
+/** One dependency readiness depends on; throws (or rejects) when it is not usable. */
+export interface ReadinessProbe {
+  name: string;
+  check: () => Promise<unknown> | unknown;
+  /** Probes that do I/O get a bound, so a hung dependency answers "down" instead of hanging the probe. */
+  timeoutMs?: number;
+}
+
+/**
+ * The health endpoints every app serves, in one place: liveness checks
+ * nothing (a restart cures none of our dependencies' outages), readiness
+ * checks each probe with its timeout and turns down as soon as shutdown
+ * starts, so the load balancer stops sending before the drain.
+ */
+export class Readiness {
+  private draining = false;
+
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicator: HealthIndicatorService,
+    private readonly probes: ReadinessProbe[],
+  ) {}
+
+  startDraining(): void {
+    this.draining = true;
+  }
+
+  live() {
+    return this.health.check([]);
+  }
+
+  ready() {
+    const draining: ReadinessProbe = {
+      name: 'shutdown',
+      check: () => {
+        if (this.draining) throw new Error('draining');
+      },
+    };
+    return this.health.check(
+      [draining, ...this.probes].map((p) => () => {
+        const attempt = this.indicator.check(p.name).attempt(async () => (await p.check()) as Record<string, unknown> | void);
+        return p.timeoutMs ? attempt.withTimeout(p.timeoutMs) : attempt;
+      }),
+    );
+  }
+}
