@@ -7,7 +7,7 @@ import { Logger } from 'nestjs-pino';
 
 import { AppConfig, loadConfigFromEnv } from '@wahooks/config';
 import { configureBodyParsing } from '@wahooks/intake-feature';
-import { createRootLogger } from '@wahooks/observability';
+import { createRootLogger, installShutdownDeadline } from '@wahooks/observability';
 
 import { AppModule } from './app.module';
 
@@ -30,6 +30,7 @@ export async function createIntakeApp(config: AppConfig): Promise<NestFastifyApp
 
 async function main(): Promise<void> {
   const config = loadConfigFromEnv();
+  installShutdownDeadline(config.shutdownGraceMs, (m) => process.stderr.write(`${m}\n`));
   const app = await createIntakeApp(config);
   await app.listen(config.http.port, config.http.host);
 }

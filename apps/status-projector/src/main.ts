@@ -8,7 +8,7 @@ import { Logger } from 'nestjs-pino';
 
 import { AppConfig, loadConfigFromEnv } from '@wahooks/config';
 import { ConsumerHealth, KafkaBatchServer } from '@wahooks/consumer-runtime';
-import { MetricsService, createRootLogger } from '@wahooks/observability';
+import { createRootLogger, installShutdownDeadline, MetricsService } from '@wahooks/observability';
 
 import { AppModule } from './app.module';
 import { CONSUMER_HEALTH, DEFAULT_GROUP_ID, KAFKA } from './kafka.providers';
@@ -39,6 +39,7 @@ export async function createStatusProjectorApp(config: AppConfig): Promise<NestF
 
 async function main(): Promise<void> {
   const config = loadConfigFromEnv();
+  installShutdownDeadline(config.shutdownGraceMs, (m) => process.stderr.write(`${m}\n`));
   const app = await createStatusProjectorApp(config);
   await app.startAllMicroservices();
   await app.listen(config.http.port, config.http.host);

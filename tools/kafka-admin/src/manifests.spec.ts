@@ -3,10 +3,12 @@
  * the Compose specification's JSON schema, every document under k8s/ against
  * the Kubernetes OpenAPI schema (kubernetes-models) and its TypeScript types
  * (which, unlike the schema, reject unknown fields such as a misspelled probe
- * setting), and both against the rules that keep intake correct in production:
- * probes on the right endpoints, secrets only from `wahooks-secrets`, a
- * Service that selects its Deployment, a shutdown budget covering the drain,
- * setup ordering in Compose. Each rule is also shown to fail on a broken copy.
+ * setting), and both against the rules that keep every app (intake,
+ * status-projector, ...) correct in production: probes on the right endpoints,
+ * secrets only from `wahooks-secrets`, a Service that selects its Deployment, a
+ * shutdown budget covering the drain, no more consumer replicas than
+ * partitions, one-off templates kept out of the kustomization, setup ordering
+ * in Compose. Each rule is also shown to fail on a broken copy.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -33,6 +35,10 @@ import { parse, parseAllDocuments } from 'yaml';
 // this unit test runs without it.
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { loadConfig } from '../../../libs/shared/config/src/app-config';
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { configSchema } from '../../../libs/shared/config/src/config.schema';
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { Topics, TopicSpecs } from '../../../libs/shared/events-contract/src/topics';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const K8S_DIR = path.join(ROOT, 'k8s');
@@ -40,36 +46,53 @@ const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml');
 const SECRET_NAME = 'wahooks-secrets';
 const NAMESPACE = 'wahooks';
 const SECRET_EXAMPLE = 'k8s/base/secret.example.yaml';
+/**
+ * Files under k8s/ that `kubectl apply -k k8s/` must never apply: templates an
+ * operator applies on purpose (the Secret example; the status rebuild, which
+ * drops the projection and must run with the consumers stopped).
+ */
+const ONE_OFF_TEMPLATES = new Set([SECRET_EXAMPLE, 'k8s/status-projector/job-rebuild.yaml']);
 const KUSTOMIZATION_API = 'kustomize.config.k8s.io/v1beta1';
 
 /**
  * Environment variables an app container may receive: what @wahooks/config
- * reads, plus the topic tool's settings (shared ConfigMap) and NODE_OPTIONS.
- * A name outside this list is a typo that would silently fall back to a default.
+ * reads (its schema's keys), plus the topic tool's settings (shared ConfigMap)
+ * and NODE_OPTIONS. A name outside this list is a typo that would silently
+ * fall back to a default.
  */
 const KNOWN_ENV = new Set([
-  'NODE_ENV',
-  'LOG_LEVEL',
-  'HTTP_PORT',
-  'HTTP_HOST',
-  'DATABASE_URL',
-  'DATABASE_POOL_SIZE',
-  'KAFKA_BROKERS',
-  'KAFKA_CLIENT_ID',
-  'SECRETS_ENCRYPTION_KEY',
-  'ADMIN_API_TOKEN',
-  'PLATFORM_APP_SECRETS',
-  'PLATFORM_VERIFY_TOKEN',
-  'INTAKE_BODY_LIMIT_BYTES',
-  'INTAKE_PUBLISH_TIMEOUT_MS',
-  'INTAKE_LINGER_MS',
-  'INTAKE_MAX_BATCH',
-  'TENANT_CACHE_TTL_MS',
-  'SHUTDOWN_GRACE_MS',
+  ...Object.keys(configSchema.shape),
   'KAFKA_TOPIC_REPLICATION_FACTOR',
   'KAFKA_TOPIC_MIN_INSYNC_REPLICAS',
   'NODE_OPTIONS',
 ]);
+
+/** The long-running apps: Compose service / Deployment name and entry point. */
+const APPS: Record<string, string> = {
+  intake: 'dist/apps/intake/src/main.js',
+  'status-projector': 'dist/apps/status-projector/src/main.js',
+};
+/** A long-running app's entry point: `dist/apps/<app>/src/main.js`. */
+const APP_ENTRY = /^dist\/apps\/([a-z0-9-]+)\/src\/main\.js$/;
+
+/**
+ * Apps that consume Kafka as one consumer group per app. Kafka gives each
+ * partition to exactly one member, so replicas beyond the partition count of
+ * the topics they consume get no work (the smallest count bounds the HPA).
+ * `group` is the app's default CONSUMER_GROUP_ID (apps/<app>/src/kafka.providers.ts).
+ */
+const CONSUMERS: Record<string, { group: string; topics: string[] }> = {
+  'status-projector': { group: 'wahooks-status-projector', topics: [Topics.webhooksRaw, Topics.messagesAccepted] },
+};
+/**
+ * What a consumer needs after SIGTERM on top of the preStop sleep: the batch in
+ * flight, its commit and leaving the group. Budgeted as the group's session
+ * timeout (30 s, libs/shared/consumer-runtime/src/kafka-batch.server.ts), the
+ * longest a member may stay silent, plus 5 s margin.
+ */
+const CONSUMER_DRAIN_SECONDS = 30;
+
+const partitionsOf = (topic: string): number | undefined => TopicSpecs.find((t) => t.name === topic)?.partitions;
 
 // ---------------------------------------------------------------- shared helpers
 
@@ -94,6 +117,7 @@ interface ComposeService {
   ports?: Array<string | number | Dict>;
   restart?: string;
   stop_grace_period?: string;
+  profiles?: string[];
 }
 interface ComposeFile {
   services: Record<string, ComposeService>;
@@ -190,24 +214,52 @@ const dependsOn = (service: ComposeService): Record<string, string> => {
 const isKafkaUuid = (id: string): boolean =>
   /^[A-Za-z0-9_-]{22}$/.test(id) && Buffer.from(id, 'base64url').length === 16 && Buffer.from(id, 'base64url').toString('base64url') === id;
 
+/** A Go duration as Compose writes it ("20s", "1m30s"), in seconds. */
+const durationSeconds = (value: string | undefined): number => {
+  const unit: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+  return [...(value ?? '').matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)].reduce(
+    (total, [, n, u]) => total + Number(n) * (unit[u as string] ?? 0),
+    0,
+  );
+};
+
+/** The app a command runs (`dist/apps/<app>/src/main.js`), if any. */
+const appOf = (command: string[] | undefined): string | undefined =>
+  (command ?? []).map((arg) => APP_ENTRY.exec(arg)?.[1]).find((app) => app !== undefined);
+
 const checkCompose = (compose: ComposeFile): string[] => {
   const problems: string[] = [];
   const fail = (where: string, message: string) => problems.push(`compose ${where}: ${message}`);
   const services = compose.services ?? {};
-  for (const name of ['kafka', 'postgres', 'topics', 'migrate', 'intake']) {
+  for (const name of ['kafka', 'postgres', 'topics', 'migrate', ...Object.keys(APPS), 'status-rebuild']) {
     if (!services[name]) fail(name, 'service missing');
   }
   const { kafka, postgres, topics, migrate, intake } = services;
+  const rebuild = services['status-rebuild'];
 
   for (const [name, service] of Object.entries(services)) {
     for (const dep of Object.keys(dependsOn(service))) {
-      if (!services[dep]) fail(name, `depends_on unknown service ${dep}`);
+      const target = services[dep];
+      if (!target) fail(name, `depends_on unknown service ${dep}`);
+      else if (!service.profiles?.length && target.profiles?.length) {
+        fail(name, `depends_on ${dep}, which only runs in profile ${target.profiles.join(', ')}`);
+      }
+    }
+  }
+  const hostPorts = new Map<string, string>();
+  for (const [name, service] of Object.entries(services)) {
+    for (const port of service.ports ?? []) {
+      if (typeof port !== 'string') continue;
+      const host = port.split(':').slice(0, -1).join(':'); // "127.0.0.1:3000" of "127.0.0.1:3000:3000"
+      const other = host ? hostPorts.get(host) : undefined;
+      if (other) fail(name, `host port ${host} is already published by ${other}`);
+      else if (host) hostPorts.set(host, name);
     }
   }
 
   if (kafka) {
     if (kafka.image !== 'apache/kafka:4.1.1') fail('kafka', `image is ${kafka.image}, expected apache/kafka:4.1.1`);
-    if (!kafka.healthcheck?.test) fail('kafka', 'needs a healthcheck (intake and topics wait for service_healthy)');
+    if (!kafka.healthcheck?.test) fail('kafka', 'needs a healthcheck (the apps and topics wait for service_healthy)');
     const env = envOf(kafka);
     if (!/broker/.test(env['KAFKA_PROCESS_ROLES'] ?? '') || !/controller/.test(env['KAFKA_PROCESS_ROLES'] ?? '')) {
       fail('kafka', 'KRaft single node needs KAFKA_PROCESS_ROLES=broker,controller');
@@ -219,13 +271,12 @@ const checkCompose = (compose: ComposeFile): string[] => {
   }
   if (postgres) {
     if (postgres.image !== 'postgres:15') fail('postgres', `image is ${postgres.image}, expected postgres:15`);
-    if (!postgres.healthcheck?.test) fail('postgres', 'needs a healthcheck (migrate and intake wait for service_healthy)');
+    if (!postgres.healthcheck?.test) fail('postgres', 'needs a healthcheck (migrate and the apps wait for service_healthy)');
   }
 
-  // The three app containers run the one image built from ./Dockerfile.
-  const appServices = { topics, migrate, intake };
-  for (const [name, service] of Object.entries(appServices)) {
-    if (!service) continue;
+  // Every container but kafka and postgres runs the one image built from ./Dockerfile.
+  for (const [name, service] of Object.entries(services)) {
+    if (name === 'kafka' || name === 'postgres') continue;
     if (service.image !== intake?.image) fail(name, 'must use the same app image as intake');
     const build = typeof service.build === 'string' ? { context: service.build } : service.build;
     const dockerfile = path.join(ROOT, build?.context ?? '.', build?.dockerfile ?? 'Dockerfile');
@@ -236,6 +287,27 @@ const checkCompose = (compose: ComposeFile): string[] => {
     const ts = js.replace(/^dist\//, '').replace(/\.js$/, '.ts');
     if (!existsSync(path.join(ROOT, ts))) fail(name, `${js} is built from ${ts}, which does not exist`);
   };
+  const expectDeps = (name: string, service: ComposeService, want: Record<string, string>) => {
+    const deps = dependsOn(service);
+    for (const [dep, condition] of Object.entries(want)) {
+      if (deps[dep] !== condition) fail(name, `depends_on.${dep} must be ${condition}, got ${deps[dep] ?? 'nothing'}`);
+    }
+  };
+  /** Known variable names, accepted by @wahooks/config, reaching the kafka and postgres services. */
+  const configOf = (name: string, service: ComposeService) => {
+    const env = envOf(service);
+    for (const key of Object.keys(env)) if (!KNOWN_ENV.has(key)) fail(name, `unknown environment variable ${key}`);
+    try {
+      const config = loadConfig(env);
+      if (!config.kafka.brokers.includes('kafka:9092')) fail(name, 'KAFKA_BROKERS must reach the kafka service');
+      if (new URL(config.database.url).hostname !== 'postgres') fail(name, 'DATABASE_URL must reach the postgres service');
+      return config;
+    } catch (error) {
+      fail(name, `environment rejected by @wahooks/config: ${(error as Error).message}`);
+      return undefined;
+    }
+  };
+
   if (topics) {
     const command = argv(topics.command);
     expectSource('topics', command, 'dist/tools/kafka-admin/src/main.js');
@@ -250,33 +322,50 @@ const checkCompose = (compose: ComposeFile): string[] => {
     if (dependsOn(migrate)['postgres'] !== 'service_healthy') fail('migrate', 'must wait for postgres: service_healthy');
     if (migrate.restart !== 'no') fail('migrate', 'one-shot service must not restart');
   }
-  if (intake) {
-    expectSource('intake', argv(intake.command), 'dist/apps/intake/src/main.js');
-    const want: Record<string, string> = {
+
+  // The long-running apps: every service that runs dist/apps/<app>/src/main.js.
+  for (const [name, js] of Object.entries(APPS)) {
+    const service = services[name];
+    if (service) expectSource(name, argv(service.command), js);
+  }
+  for (const [name, service] of Object.entries(services)) {
+    const app = appOf(argv(service.command));
+    if (app === undefined) continue;
+    if (!APPS[app]) fail(name, `runs apps/${app}, which APPS in manifests.spec.ts does not know`);
+    if (service.profiles?.length) fail(name, 'a long-running app must start with a plain `docker compose up` (no profiles)');
+    if (!['always', 'unless-stopped', 'on-failure'].includes(service.restart ?? '')) fail(name, 'must restart after a crash');
+    expectDeps(name, service, {
       kafka: 'service_healthy',
       postgres: 'service_healthy',
       migrate: 'service_completed_successfully',
       topics: 'service_completed_successfully',
-    };
-    const deps = dependsOn(intake);
-    for (const [dep, condition] of Object.entries(want)) {
-      if (deps[dep] !== condition) fail('intake', `depends_on.${dep} must be ${condition}, got ${deps[dep] ?? 'nothing'}`);
+    });
+    const config = configOf(name, service);
+    const probe = argv(service.healthcheck?.test).join(' ');
+    const probedPort = /https?:\/\/(?:127\.0\.0\.1|localhost):(\d+)\/health\/ready\b/.exec(probe)?.[1];
+    if (probedPort === undefined) fail(name, 'healthcheck must probe /health/ready');
+    if (!config) continue;
+    if (!(service.ports ?? []).some((p) => typeof p === 'string' && p.endsWith(`:${config.http.port}`))) {
+      fail(name, `publishes no port mapped to HTTP_PORT ${config.http.port}`);
     }
-    const env = envOf(intake);
-    for (const key of Object.keys(env)) if (!KNOWN_ENV.has(key)) fail('intake', `unknown environment variable ${key}`);
-    try {
-      const config = loadConfig(env);
-      if (!(intake.ports ?? []).some((p) => typeof p === 'string' && p.endsWith(`:${config.http.port}`))) {
-        fail('intake', `publishes no port mapped to HTTP_PORT ${config.http.port}`);
-      }
-      if (!config.kafka.brokers.includes('kafka:9092')) fail('intake', 'KAFKA_BROKERS must reach the kafka service');
-      if (new URL(config.database.url).hostname !== 'postgres') fail('intake', 'DATABASE_URL must reach the postgres service');
-    } catch (error) {
-      fail('intake', `environment rejected by @wahooks/config: ${(error as Error).message}`);
+    if (probedPort !== undefined && Number(probedPort) !== config.http.port) {
+      fail(name, `healthcheck probes port ${probedPort}, but HTTP_PORT is ${config.http.port}`);
     }
-    if (!argv(intake.healthcheck?.test).join(' ').includes('/health/ready')) {
-      fail('intake', 'healthcheck must probe /health/ready');
+    // No preStop in Compose: SIGTERM comes first, SIGKILL after stop_grace_period (default 10s).
+    const drain = CONSUMERS[app] ? Math.max(CONSUMER_DRAIN_SECONDS, config.shutdownGraceMs / 1000) : config.shutdownGraceMs / 1000;
+    const grace = service.stop_grace_period ? durationSeconds(service.stop_grace_period) : 10;
+    if (grace < drain + 5) fail(name, `stop_grace_period ${grace}s < drain ${drain}s + 5s`);
+  }
+
+  // The status rebuild drops the projection: only ever run on purpose.
+  if (rebuild) {
+    expectSource('status-rebuild', argv(rebuild.command), 'dist/apps/status-projector/src/rebuild.js');
+    if (!rebuild.profiles?.includes('tools')) {
+      fail('status-rebuild', 'must be in profile tools: a plain `docker compose up` must never run it');
     }
+    if (rebuild.restart !== 'no') fail('status-rebuild', 'one-shot service must not restart');
+    expectDeps('status-rebuild', rebuild, { postgres: 'service_healthy', migrate: 'service_completed_successfully' });
+    configOf('status-rebuild', rebuild);
   }
   return problems;
 };
@@ -457,11 +546,11 @@ const checkK8s = (manifests: Manifest[]): string[] => {
   const fail = (m: Manifest, message: string) => problems.push(`${where(m)}: ${message}`);
   const ofKind = <T>(kind: string) => manifests.filter((m) => m.doc.kind === kind) as Array<Manifest & { doc: T }>;
 
-  // What kubectl apply -k applies: every manifest but the Secret example; never a Secret.
+  // What kubectl apply -k applies: every manifest but the one-off templates; never a Secret.
   const applied = kustomizedFiles(manifests, problems);
   for (const file of new Set(manifests.map((m) => m.file))) {
-    if (file === SECRET_EXAMPLE && applied.has(file)) problems.push(`${file}: must not be part of the kustomization`);
-    if (file !== SECRET_EXAMPLE && !applied.has(file)) problems.push(`${file}: not reached from k8s/kustomization.yaml`);
+    if (ONE_OFF_TEMPLATES.has(file) && applied.has(file)) problems.push(`${file}: must not be part of the kustomization`);
+    if (!ONE_OFF_TEMPLATES.has(file) && !applied.has(file)) problems.push(`${file}: not reached from k8s/kustomization.yaml`);
   }
   const resources = manifests.filter((m) => applied.has(m.file) && !isKustomization(m.doc));
   for (const m of resources) if (m.doc.kind === 'Secret') fail(m, 'secrets are provided by the platform, not shipped');
@@ -505,6 +594,10 @@ const checkK8s = (manifests: Manifest[]): string[] => {
     for (const c of containersOf(template)) {
       const at = `container ${c.name}`;
       images.add(c.image ?? '');
+      for (const js of (c.command ?? []).filter((arg) => /^dist\/.+\.js$/.test(arg))) {
+        const source = js.replace(/^dist\//, '').replace(/\.js$/, '.ts');
+        if (!existsSync(path.join(ROOT, source))) fail(m, `${at}: runs ${js}, built from ${source}, which does not exist`);
+      }
       const sc = c.securityContext;
       if (sc?.allowPrivilegeEscalation !== false) fail(m, `${at}: allowPrivilegeEscalation must be false`);
       if (sc?.readOnlyRootFilesystem !== true) fail(m, `${at}: readOnlyRootFilesystem must be true`);
@@ -545,24 +638,31 @@ const checkK8s = (manifests: Manifest[]): string[] => {
     }
   }
 
-  // Deployments: probes on the health endpoints, a drain that fits the grace period, and their companions.
+  // Deployments, every one alike: probes on the health endpoints, a drain that
+  // fits the grace period, and their companions (Service, HPA, PDB).
+  const consumerGroups = new Map<string, string>();
   for (const m of deployments) {
     const spec = m.doc.spec;
     const template = spec?.template;
+    const name = m.doc.metadata?.name;
     if ((spec?.replicas ?? 1) < 2) fail(m, 'needs at least 2 replicas');
     if (!selects(spec?.selector?.matchLabels, template?.metadata?.labels)) {
       fail(m, 'selector.matchLabels must select the pod template labels');
     }
-    const env: Record<string, string> = {};
+    const grace = template?.spec?.terminationGracePeriodSeconds ?? 30;
+    let consumer: { group: string; topics: string[] } | undefined;
     for (const c of template?.spec?.containers ?? []) {
       const at = `container ${c.name}`;
-      const probe = (name: 'readinessProbe' | 'livenessProbe' | 'startupProbe', pathWanted: string | undefined) => {
-        const p = c[name];
-        if (!p) return fail(m, `${at}: ${name} missing`);
+      const app = appOf(c.command);
+      if (app === undefined) fail(m, `${at}: must run an app entry point dist/apps/<app>/src/main.js`);
+      else if (!APPS[app]) fail(m, `${at}: runs apps/${app}, which APPS in manifests.spec.ts does not know`);
+      const probe = (probeName: 'readinessProbe' | 'livenessProbe' | 'startupProbe', pathWanted: string | undefined) => {
+        const p = c[probeName];
+        if (!p) return fail(m, `${at}: ${probeName} missing`);
         if (pathWanted && p.httpGet?.path !== pathWanted) {
-          fail(m, `${at}: ${name} must GET ${pathWanted}, got ${p.httpGet?.path ?? 'no httpGet'}`);
+          fail(m, `${at}: ${probeName} must GET ${pathWanted}, got ${p.httpGet?.path ?? 'no httpGet'}`);
         }
-        if (p.httpGet && !portMatches(c, p.httpGet.port)) fail(m, `${at}: ${name} port ${p.httpGet.port} is not a container port`);
+        if (p.httpGet && !portMatches(c, p.httpGet.port)) fail(m, `${at}: ${probeName} port ${p.httpGet.port} is not a container port`);
       };
       probe('readinessProbe', '/health/ready');
       probe('livenessProbe', '/health/live');
@@ -574,6 +674,7 @@ const checkK8s = (manifests: Manifest[]): string[] => {
       const sleepSeconds = sleep?.[0] === 'sleep' ? Number(sleep[1]) : (c.lifecycle?.preStop?.sleep?.seconds ?? 0);
       if (!(sleepSeconds > 0)) fail(m, `${at}: needs a preStop sleep so the endpoint leaves the Service before SIGTERM`);
 
+      const env: Record<string, string> = {};
       for (const from of c.envFrom ?? []) Object.assign(env, configMaps.get(from.configMapRef?.name ?? '') ?? {});
       for (const e of c.env ?? []) {
         const ref = e.valueFrom?.secretKeyRef;
@@ -582,19 +683,30 @@ const checkK8s = (manifests: Manifest[]): string[] => {
       for (const key of Object.keys(env)) if (!KNOWN_ENV.has(key)) fail(m, `${at}: unknown environment variable ${key}`);
       try {
         const config = loadConfig(env);
-        const grace = m.doc.spec?.template?.spec?.terminationGracePeriodSeconds ?? 30;
         const needed = sleepSeconds + config.shutdownGraceMs / 1000 + 5;
         if (grace < needed) {
           fail(m, `terminationGracePeriodSeconds ${grace} < preStop ${sleepSeconds}s + SHUTDOWN_GRACE_MS ${config.shutdownGraceMs}ms + 5s`);
         }
         if (!portMatches(c, config.http.port)) fail(m, `${at}: HTTP_PORT ${config.http.port} is not a container port`);
+        const consumes = app === undefined ? undefined : CONSUMERS[app];
+        if (consumes) {
+          consumer = { group: config.consumer.groupId ?? consumes.group, topics: consumes.topics };
+          if (grace < sleepSeconds + CONSUMER_DRAIN_SECONDS + 5) {
+            fail(m, `terminationGracePeriodSeconds ${grace} < preStop ${sleepSeconds}s + consumer drain ${CONSUMER_DRAIN_SECONDS}s + 5s`);
+          }
+        }
       } catch (error) {
         fail(m, `${at}: environment rejected by @wahooks/config: ${(error as Error).message}`);
       }
     }
+    if (consumer) {
+      // Two Deployments in one group would split the partitions between different apps.
+      const other = consumerGroups.get(consumer.group);
+      if (other) fail(m, `consumer group ${consumer.group} is already used by Deployment ${other}`);
+      consumerGroups.set(consumer.group, name ?? '?');
+    }
 
     const labels = template?.metadata?.labels;
-    const name = m.doc.metadata?.name;
     const services = ofKind<IService>('Service').filter((s) => selects(s.doc.spec?.selector, labels));
     if (services.length === 0) fail(m, 'no Service selects its pods');
     for (const s of services) {
@@ -614,11 +726,24 @@ const checkK8s = (manifests: Manifest[]): string[] => {
         fail(h, 'must scale on CPU');
       }
       if ((h.doc.spec?.minReplicas ?? 1) < 2) fail(h, 'minReplicas must be at least 2');
+      // Replicas of one consumer group beyond the partition count get no partition.
+      for (const topic of consumer?.topics ?? []) {
+        const partitions = partitionsOf(topic);
+        if (partitions === undefined) fail(h, `consumes ${topic}, which is not in TopicSpecs`);
+        else if ((h.doc.spec?.maxReplicas ?? 0) > partitions) {
+          fail(h, `maxReplicas ${h.doc.spec?.maxReplicas} > ${partitions} partitions of ${topic}: the extra replicas would sit idle`);
+        }
+      }
     }
     const pdbs = ofKind<IPodDisruptionBudget>('PodDisruptionBudget').filter((p) =>
       selects(p.doc.spec?.selector?.matchLabels, labels),
     );
     if (pdbs.length !== 1) fail(m, `needs exactly one PodDisruptionBudget, found ${pdbs.length}`);
+  }
+  for (const app of Object.keys(APPS)) {
+    if (!deployments.some((d) => (d.doc.spec?.template.spec?.containers ?? []).some((c) => appOf(c.command) === app))) {
+      problems.push(`k8s: no Deployment runs ${app}`);
+    }
   }
   for (const s of ofKind<IService>('Service')) {
     if (!deployments.some((d) => selects(s.doc.spec?.selector, d.doc.spec?.template?.metadata?.labels))) {
@@ -640,6 +765,17 @@ const checkK8s = (manifests: Manifest[]): string[] => {
   }
   if (jobs.filter((j) => runs(j, ['dist/tools/kafka-admin/src/main.js', 'create-topics'])).length !== 1) {
     problems.push('k8s: needs exactly one Job running kafka-admin create-topics');
+  }
+  // Rebuilds drop a projection: a template applied on purpose with the consumers
+  // stopped, never part of `kubectl apply -k` (that would run one on every apply).
+  const rebuilds = jobs.filter((j) =>
+    (j.doc.spec?.template.spec?.containers ?? []).some((c) => (c.command ?? []).some((a) => /^dist\/apps\/[^/]+\/src\/rebuild\.js$/.test(a))),
+  );
+  for (const j of rebuilds) {
+    if (applied.has(j.file)) fail(j, 'runs a rebuild: it must be a one-off template, not part of the kustomization');
+  }
+  if (!rebuilds.some((j) => runs(j, ['dist/apps/status-projector/src/rebuild.js']))) {
+    problems.push('k8s: needs a one-off Job template running the status-projector rebuild');
   }
   for (const j of jobs) {
     if (j.doc.spec?.backoffLimit === undefined) fail(j, 'needs a backoffLimit');
@@ -673,7 +809,7 @@ describe('docker-compose.yml', () => {
     expect(schemaProblemsOfCompose(compose)).toEqual([]);
   });
 
-  it('wires kafka, postgres, topics, migrate and intake correctly', () => {
+  it('wires kafka, postgres, topics, migrate, the apps and the status rebuild correctly', () => {
     expect(checkCompose(compose)).toEqual([]);
   });
 
@@ -693,27 +829,77 @@ describe('docker-compose.yml', () => {
       expect(schemaProblemsOfCompose(broken(mutate)).join('\n')).toMatch(error);
     });
 
+    // The same rules hold every long-running app.
+    describe.each(Object.keys(APPS))('%s', (app) => {
+      it.each<[string, (c: ComposeFile) => void, RegExp]>([
+        ['not waiting for topics', (c) => delete (svc(c, app).depends_on as Dict)['topics'], /depends_on\.topics/],
+        [
+          'starting before migrations finished',
+          (c) => Object.assign((svc(c, app).depends_on as Dict)['migrate'] as Dict, { condition: 'service_started' }),
+          /depends_on\.migrate must be service_completed_successfully/,
+        ],
+        [
+          'an encryption key of the wrong size',
+          (c) => Object.assign(svc(c, app).environment as Dict, { SECRETS_ENCRYPTION_KEY: 'c2hvcnQ=' }),
+          /SECRETS_ENCRYPTION_KEY/,
+        ],
+        [
+          'a misspelled variable',
+          (c) => Object.assign(svc(c, app).environment as Dict, { INTAKE_LINGER: '5' }),
+          /unknown environment variable INTAKE_LINGER/,
+        ],
+        [
+          'a healthcheck on another port than HTTP_PORT',
+          (c) => Object.assign(svc(c, app).environment as Dict, { HTTP_PORT: '3999' }),
+          /healthcheck probes port \d+, but HTTP_PORT is 3999/,
+        ],
+        ['no healthcheck', (c) => delete svc(c, app).healthcheck, new RegExp(`${app}: healthcheck must probe /health/ready`)],
+        [
+          'a stop grace period shorter than the drain',
+          (c) => Object.assign(svc(c, app), { stop_grace_period: '2s' }),
+          new RegExp(`${app}: stop_grace_period 2s <`),
+        ],
+        ['hidden in a profile', (c) => Object.assign(svc(c, app), { profiles: ['tools'] }), /must start with a plain `docker compose up`/],
+      ])(`rules: ${app} %s`, (_name, mutate, error) => {
+        expect(checkCompose(broken(mutate)).join('\n')).toMatch(error);
+      });
+    });
+
     it.each<[string, (c: ComposeFile) => void, RegExp]>([
-      ['intake not waiting for topics', (c) => delete (svc(c, 'intake').depends_on as Dict)['topics'], /depends_on\.topics/],
-      [
-        'intake starting before migrations finished',
-        (c) => Object.assign((svc(c, 'intake').depends_on as Dict)['migrate'] as Dict, { condition: 'service_started' }),
-        /depends_on\.migrate must be service_completed_successfully/,
-      ],
       ['kafka without healthcheck', (c) => delete svc(c, 'kafka').healthcheck, /kafka: needs a healthcheck/],
       ['a wrong Kafka image', (c) => Object.assign(svc(c, 'kafka'), { image: 'apache/kafka:latest' }), /apache\/kafka:4\.1\.1/],
-      [
-        'an encryption key of the wrong size',
-        (c) => Object.assign(svc(c, 'intake').environment as Dict, { SECRETS_ENCRYPTION_KEY: 'c2hvcnQ=' }),
-        /SECRETS_ENCRYPTION_KEY/,
-      ],
-      [
-        'a misspelled variable',
-        (c) => Object.assign(svc(c, 'intake').environment as Dict, { INTAKE_LINGER: '5' }),
-        /unknown environment variable INTAKE_LINGER/,
-      ],
       ['topics from another image', (c) => Object.assign(svc(c, 'topics'), { image: 'other:1' }), /same app image/],
       ['an invalid cluster id', (c) => Object.assign(svc(c, 'kafka').environment as Dict, { CLUSTER_ID: 'nope' }), /Kafka Uuid/],
+      [
+        'two services on one host port',
+        (c) => Object.assign(svc(c, 'status-projector'), { ports: ['127.0.0.1:3000:3001'] }),
+        /status-projector: host port 127\.0\.0\.1:3000 is already published by intake/,
+      ],
+      [
+        'a consumer start position that does not exist',
+        (c) => Object.assign(svc(c, 'status-projector').environment as Dict, { CONSUMER_START_FROM: 'beginning' }),
+        /status-projector: environment rejected by @wahooks\/config: [\s\S]*CONSUMER_START_FROM/,
+      ],
+      [
+        'invalid per-tenant stall limits',
+        (c) => Object.assign(svc(c, 'status-projector').environment as Dict, { STALL_LIMITS_BY_TENANT: '{acme: 5}' }),
+        /STALL_LIMITS_BY_TENANT/,
+      ],
+      [
+        'the rebuild started by a plain up',
+        (c) => delete svc(c, 'status-rebuild').profiles,
+        /status-rebuild: must be in profile tools/,
+      ],
+      [
+        'the rebuild before the migrations',
+        (c) => delete (svc(c, 'status-rebuild').depends_on as Dict)['migrate'],
+        /status-rebuild: depends_on\.migrate must be service_completed_successfully/,
+      ],
+      [
+        'an app depending on a profiled tool',
+        (c) => Object.assign(svc(c, 'intake').depends_on as Dict, { 'status-rebuild': { condition: 'service_completed_successfully' } }),
+        /intake: depends_on status-rebuild, which only runs in profile tools/,
+      ],
     ])('rules: %s', (_name, mutate, error) => {
       expect(checkCompose(broken(mutate)).join('\n')).toMatch(error);
     });
@@ -741,11 +927,16 @@ describe('k8s/', () => {
         'ConfigMap/wahooks-config',
         'Job/wahooks-migrate',
         'Job/wahooks-topics',
-        'Deployment/intake',
-        'Service/intake',
-        'HorizontalPodAutoscaler/intake',
-        'PodDisruptionBudget/intake',
         'Secret/wahooks-secrets',
+        ...Object.keys(APPS).flatMap((app) => [
+          `Deployment/${app}`,
+          `Service/${app}`,
+          `HorizontalPodAutoscaler/${app}`,
+          `PodDisruptionBudget/${app}`,
+        ]),
+        'ConfigMap/intake-config',
+        'ConfigMap/status-projector-config',
+        'Job/status-rebuild',
       ]),
     );
   });
@@ -754,8 +945,17 @@ describe('k8s/', () => {
     expect(schemaProblemsOfK8s(manifests)).toEqual([]);
   });
 
-  it('follows the deployment rules (probes, secrets, selectors, shutdown, setup jobs, kustomization)', () => {
+  it('follows the deployment rules (probes, secrets, selectors, shutdown, consumers, jobs, kustomization)', () => {
     expect(checkK8s(manifests)).toEqual([]);
+  });
+
+  it('one-off templates say so, and the rebuild says to stop the consumers first', () => {
+    for (const file of ONE_OFF_TEMPLATES) {
+      expect([file, readFileSync(path.join(ROOT, file), 'utf8')]).toEqual([file, expect.stringMatching(/not part of any kustomization/)]);
+    }
+    expect(readFileSync(path.join(ROOT, 'k8s/status-projector/job-rebuild.yaml'), 'utf8')).toMatch(
+      /kubectl -n wahooks scale deployment\/status-projector --replicas=0/,
+    );
   });
 
   describe('rejects a broken copy', () => {
@@ -764,6 +964,7 @@ describe('k8s/', () => {
       mutate(find(copy, kind, name).doc as Dict);
       return copy;
     };
+    const podSpec = (doc: Dict): Dict => ((doc['spec'] as Dict)['template'] as Dict)['spec'] as Dict;
     const container = (doc: Dict): Dict => (doc as unknown as IDeployment).spec!.template.spec!.containers[0] as unknown as Dict;
 
     it('schema and types: a wrong type, a misspelled field and an unknown kind', () => {
@@ -778,60 +979,74 @@ describe('k8s/', () => {
       expect(problems).toMatch(/unknown kind example\.com\/v1 Widget/);
     });
 
+    // The same rules hold every Deployment and its companions (named like the Deployment).
+    describe.each(Object.keys(APPS))('%s', (app) => {
+      it.each<[string, string, (doc: Dict) => void, RegExp]>([
+        ['no readiness probe', 'Deployment', (d) => delete container(d)['readinessProbe'], /readinessProbe missing/],
+        [
+          'liveness on the wrong path',
+          'Deployment',
+          (d) => ((container(d)['livenessProbe'] as Dict)['httpGet'] as Dict)['path'] = '/healthz',
+          /livenessProbe must GET \/health\/live/,
+        ],
+        [
+          'a secret from elsewhere',
+          'Deployment',
+          (d) => (((container(d)['env'] as Dict[])[1]!['valueFrom'] as Dict)['secretKeyRef'] as Dict)['name'] = 'db-creds',
+          /reads Secret db-creds, not wahooks-secrets/,
+        ],
+        [
+          'a Service selecting nothing',
+          'Service',
+          (d) => ((d['spec'] as Dict)['selector'] = { 'app.kubernetes.io/name': `${app}-v2` }),
+          /selector matches no Deployment/,
+        ],
+        [
+          'a grace period shorter than the drain',
+          'Deployment',
+          (d) => (podSpec(d)['terminationGracePeriodSeconds'] = 15),
+          /terminationGracePeriodSeconds 15 </,
+        ],
+        ['no preStop sleep', 'Deployment', (d) => delete container(d)['lifecycle'], /needs a preStop sleep/],
+        [
+          'a writable root filesystem',
+          'Deployment',
+          (d) => ((container(d)['securityContext'] as Dict)['readOnlyRootFilesystem'] = false),
+          /readOnlyRootFilesystem must be true/,
+        ],
+        [
+          'an HPA aimed at another Deployment',
+          'HorizontalPodAutoscaler',
+          (d) => (((d['spec'] as Dict)['scaleTargetRef'] as Dict)['name'] = `${app}2`),
+          new RegExp(`scaleTargetRef Deployment/${app}2 does not exist`),
+        ],
+        [
+          'a PDB selecting nothing',
+          'PodDisruptionBudget',
+          (d) => ((((d['spec'] as Dict)['selector'] as Dict)['matchLabels'] as Dict)['app.kubernetes.io/name'] = `${app}-v2`),
+          new RegExp(`Deployment/${app}: needs exactly one PodDisruptionBudget, found 0`),
+        ],
+        [
+          'a command from another entry point',
+          'Deployment',
+          (d) => (container(d)['command'] = ['node', `dist/apps/${app}/src/missing.js`]),
+          /missing\.ts, which does not exist[\s\S]*must run an app entry point/,
+        ],
+      ])(`rules: ${app} %s`, (_name, kind, mutate, error) => {
+        expect(checkK8s(broken(kind, app, mutate)).join('\n')).toMatch(error);
+      });
+    });
+
     it.each<[string, string, string, (doc: Dict) => void, RegExp]>([
-      ['no readiness probe', 'Deployment', 'intake', (d) => delete container(d)['readinessProbe'], /readinessProbe missing/],
-      [
-        'liveness on the wrong path',
-        'Deployment',
-        'intake',
-        (d) => ((container(d)['livenessProbe'] as Dict)['httpGet'] as Dict)['path'] = '/healthz',
-        /livenessProbe must GET \/health\/live/,
-      ],
-      [
-        'a secret from elsewhere',
-        'Deployment',
-        'intake',
-        (d) => (((container(d)['env'] as Dict[])[1]!['valueFrom'] as Dict)['secretKeyRef'] as Dict)['name'] = 'db-creds',
-        /reads Secret db-creds, not wahooks-secrets/,
-      ],
       [
         'a secret in a Job from elsewhere',
         'Job',
         'wahooks-migrate',
         (d) =>
-          ((((d['spec'] as Dict)['template'] as Dict)['spec'] as Dict)['containers'] as Dict[]).forEach((c) =>
+          ((podSpec(d)['containers'] as Dict[]) ?? []).forEach((c) =>
             (c['env'] as Dict[]).forEach((e) => (((e['valueFrom'] as Dict)['secretKeyRef'] as Dict)['name'] = 'x')),
           ),
         /Job\/wahooks-migrate: container migrate: env DATABASE_URL reads Secret x/,
-      ],
-      [
-        'a Service selecting nothing',
-        'Service',
-        'intake',
-        (d) => ((d['spec'] as Dict)['selector'] = { 'app.kubernetes.io/name': 'intake-v2' }),
-        /selector matches no Deployment/,
-      ],
-      [
-        'a grace period shorter than the drain',
-        'Deployment',
-        'intake',
-        (d) => ((((d['spec'] as Dict)['template'] as Dict)['spec'] as Dict)['terminationGracePeriodSeconds'] = 15),
-        /terminationGracePeriodSeconds 15 </,
-      ],
-      ['no preStop sleep', 'Deployment', 'intake', (d) => delete container(d)['lifecycle'], /needs a preStop sleep/],
-      [
-        'a writable root filesystem',
-        'Deployment',
-        'intake',
-        (d) => ((container(d)['securityContext'] as Dict)['readOnlyRootFilesystem'] = false),
-        /readOnlyRootFilesystem must be true/,
-      ],
-      [
-        'an HPA aimed at another Deployment',
-        'HorizontalPodAutoscaler',
-        'intake',
-        (d) => (((d['spec'] as Dict)['scaleTargetRef'] as Dict)['name'] = 'intake2'),
-        /scaleTargetRef Deployment\/intake2 does not exist/,
       ],
       [
         'an invalid config value',
@@ -839,6 +1054,34 @@ describe('k8s/', () => {
         'intake-config',
         (d) => ((d['data'] as Dict)['INTAKE_MAX_BATCH'] = 'lots'),
         /rejected by @wahooks\/config: [\s\S]*INTAKE_MAX_BATCH/,
+      ],
+      [
+        'invalid per-tenant stall limits',
+        'ConfigMap',
+        'status-projector-config',
+        (d) => ((d['data'] as Dict)['STALL_LIMITS_BY_TENANT'] = '{"acme": {"acceptedToSentMs": -1}}'),
+        /Deployment\/status-projector: container status-projector: environment rejected by @wahooks\/config: [\s\S]*STALL_LIMITS_BY_TENANT/,
+      ],
+      [
+        'more consumer replicas than partitions',
+        'HorizontalPodAutoscaler',
+        'status-projector',
+        (d) => ((d['spec'] as Dict)['maxReplicas'] = 12),
+        /HorizontalPodAutoscaler\/status-projector: maxReplicas 12 > 6 partitions of whatsapp\.webhooks\.raw\.v1/,
+      ],
+      [
+        'a consumer grace period without room for the batch in flight',
+        'Deployment',
+        'status-projector',
+        (d) => (podSpec(d)['terminationGracePeriodSeconds'] = 40),
+        /terminationGracePeriodSeconds 40 < preStop 10s \+ consumer drain 30s \+ 5s/,
+      ],
+      [
+        'a rebuild Job that runs nothing known',
+        'Job',
+        'status-rebuild',
+        (d) => (((podSpec(d)['containers'] as Dict[])[0] as Dict)['command'] = ['node', 'dist/apps/status-projector/src/main.js']),
+        /needs a one-off Job template running the status-projector rebuild/,
       ],
     ])('rules: %s', (_name, kind, name, mutate, error) => {
       expect(checkK8s(broken(kind, name, mutate)).join('\n')).toMatch(error);
@@ -851,6 +1094,25 @@ describe('k8s/', () => {
       const problems = checkK8s(copy).join('\n');
       expect(problems).toMatch(/secret\.example\.yaml: must not be part of the kustomization/);
       expect(problems).toMatch(/Secret\/wahooks-secrets: secrets are provided by the platform/);
+    });
+
+    it('rules: the rebuild Job applied by the kustomization', () => {
+      const copy = clone(manifests);
+      const kust = copy.find((m) => m.file === 'k8s/status-projector/kustomization.yaml')!;
+      (kust.doc['resources'] as string[]).push('job-rebuild.yaml');
+      const problems = checkK8s(copy).join('\n');
+      expect(problems).toMatch(/job-rebuild\.yaml: must not be part of the kustomization/);
+      expect(problems).toMatch(/Job\/status-rebuild: runs a rebuild: it must be a one-off template/);
+    });
+
+    it('rules: two Deployments in one consumer group', () => {
+      const copy = clone(manifests);
+      const twin = clone(find(copy, 'Deployment', 'status-projector'));
+      (twin.doc.metadata as Dict)['name'] = 'status-projector-twin';
+      copy.push({ ...twin, file: 'k8s/status-projector/twin.yaml' });
+      expect(checkK8s(copy).join('\n')).toMatch(
+        /Deployment\/status-projector-twin: consumer group wahooks-status-projector is already used by Deployment status-projector/,
+      );
     });
   });
 });

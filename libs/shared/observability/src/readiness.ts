@@ -46,3 +46,19 @@ export class Readiness {
     );
   }
 }
+
+/**
+ * Graceful shutdown is bounded: if draining (in-flight requests, the batch in
+ * flight, outbox flush) has not finished `graceMs` after SIGTERM, the process
+ * exits anyway instead of hanging until Kubernetes sends SIGKILL.
+ */
+export function installShutdownDeadline(graceMs: number, log: (message: string) => void): void {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      setTimeout(() => {
+        log(`shutdown did not finish within ${graceMs} ms; exiting`);
+        process.exit(1);
+      }, graceMs).unref();
+    });
+  }
+}
