@@ -6,7 +6,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger } from 'nestjs-pino';
 
 import { AppConfig, loadConfigFromEnv } from '@wahooks/config';
-import { configureBodyParsing } from '@wahooks/intake-feature';
+import { configureBodyParsing, registerWebhookRoutes, WebhookIntakeService } from '@wahooks/intake-feature';
 import { createRootLogger, installShutdownDeadline } from '@wahooks/observability';
 
 import { AppModule } from './app.module';
@@ -23,7 +23,9 @@ export async function createIntakeApp(config: AppConfig): Promise<NestFastifyApp
   });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
-  configureBodyParsing(app.getHttpAdapter().getInstance(), config.intake.bodyLimitBytes);
+  const fastify = app.getHttpAdapter().getInstance();
+  configureBodyParsing(fastify, config.intake.bodyLimitBytes);
+  registerWebhookRoutes(fastify, app.get(WebhookIntakeService));
   app.enableShutdownHooks();
   return app;
 }

@@ -165,6 +165,10 @@ export class WebhookIntakeService {
 
   private count(tenant: string, route: RawRoute, outcome: IntakeOutcome): IntakeOutcome {
     this.requests.inc({ tenant, route, outcome: outcome.kind });
+    // Webhook POSTs are not request-logged (hot path); refusals are, here.
+    if (outcome.kind === 'bad-signature' || outcome.kind === 'malformed' || outcome.kind === 'unknown-tenant') {
+      this.logger.warn({ tenant, route, outcome: outcome.kind, ...(outcome.kind === 'malformed' ? { reason: outcome.message } : {}) }, 'webhook refused');
+    }
     return outcome;
   }
 }

@@ -1,4 +1,4 @@
-import type { DynamicModule } from '@nestjs/common';
+import { DynamicModule, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import pino, { Logger } from 'pino';
 
@@ -32,11 +32,16 @@ export function createRootLogger(service: string, level: string): Logger {
 
 /**
  * Nest's logger and per-request logging on the root logger. Successful
- * requests log at debug: at thousands of webhooks per second an info line
- * per request would be the bottleneck.
+ * requests log at debug. Meta's webhook POSTs are excluded from per-request
+ * logging altogether: at thousands per second even a skipped debug line
+ * costs a child logger per request; the intake logs their failures itself,
+ * with tenant and delivery id.
  */
 export function loggingModule(logger: Logger): DynamicModule {
   return LoggerModule.forRoot({
+    // nestjs-pino's default pattern never matches under platform-fastify 12: say it explicitly.
+    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+    exclude: [{ path: 'webhooks/{*path}', method: RequestMethod.POST }],
     pinoHttp: {
       logger,
       customLogLevel: (_req, res, err) =>
