@@ -1,0 +1,74 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { BenchOutput } from './main';
+import { repoRoot } from './paths';
+
+/**
+ * Proves the benchmark harness still works end to end (real baselines, the
+ * real intake, real Kafka and Postgres) with 1-second runs. No timing
+ * assertions: only that every row was measured.
+ */
+describe('npm run bench -- --smoke', () => {
+  const root = repoRoot();
+  const dir = mkdtempSync(join(tmpdir(), 'wahooks-bench-smoke-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('measures every target and writes a report', async () => {
+    const main = join(root, 'dist', 'bench', 'src', 'main.js');
+    expect(existsSync(main)).toBe(true); // built by scripts/test.sh
+    const out = join(dir, 'BENCHMARKS.md');
+    const json = join(dir, 'bench.json');
+
+    const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [main, '--smoke', '--out', out, '--json', json], {
+        cwd: root,
+        env: { ...process.env },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let err = '';
+      child.stderr.on('data', (chunk: Buffer) => (err = (err + chunk.toString()).slice(-8000)));
+      child.on('exit', (c) => resolve({ code: c, stderr: err }));
+    });
+    if (code !== 0) throw new Error(`bench --smoke exited ${code}:\n${stderr}`);
+
+    const result = JSON.parse(readFileSync(json, 'utf8')) as BenchOutput;
+    expect(result.smoke).toBe(true);
+    expect(result.machine.cores).toBeGreaterThan(0);
+    const intake = result.suites.find((s) => s.id === 'intake')!;
+    expect(intake).toBeDefined();
+    expect(intake.report.figures).toHaveLength(4);
+    const targets = new Set(intake.report.runs.map((r) => r.target));
+    expect([...targets].sort()).toEqual([
+      'Nest on Fastify, verify + 200 (no Kafka; diagnostic)',
+      'bare node:http (verify + 200)',
+      'naive Nest (await send per request)',
+      'naive Nest, same guarantees (idempotent, one send at a time)',
+      'wahooks intake',
+    ]);
+    for (const { target, load, result: r } of intake.report.runs) {
+      const label = `${target} / ${load}`;
+      expect({ label, ok: r.ok > 0, okPerSec: r.okPerSec > 0, p50: r.latencyMs.p50 > 0, p99: r.latencyMs.p99 > 0, max: r.latencyMs.max > 0 }).toEqual({
+        label,
+        ok: true,
+        okPerSec: true,
+        p50: true,
+        p99: true,
+        max: true,
+      });
+    }
+
+    const markdown = readFileSync(out, 'utf8');
+    expect(markdown).toContain('<!-- bench:intake:begin -->');
+    expect(markdown).toContain('<!-- bench:intake:end -->');
+    for (const f of intake.report.figures) expect(markdown).toContain(f.name);
+
+    const status = result.suites.find((s) => s.id === 'status')!;
+    expect(status.report.figures).toHaveLength(3);
+    for (const f of status.report.figures) expect(f.measured).toMatch(/\d/);
+    expect(status.report.runs[0]?.result.ok).toBeGreaterThan(0);
+    expect(markdown).toContain('<!-- bench:status:begin -->');
+  });
+});

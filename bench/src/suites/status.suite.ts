@@ -1,0 +1,208 @@
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+
+import { Topics } from '@wahooks/events-contract';
+
+import { LatencyRecorder, LoadResult } from '../load/stats';
+import { distPath } from '../paths';
+import { forkTarget, freePort, TargetProcess } from '../processes';
+import type { BenchContext, Figure, RunRow, Suite, SuiteReport } from '../suite';
+import { baselineRows, envelope, sign, statusRecords } from './status-workload';
+import { BENCH_APP_SECRET, startIntake } from './targets';
+
+const PER_RECORD = 5;
+const BASELINE_TABLE = 'bench_plain_events';
+
+/**
+ * Issue 7's figures: status events/s through Kafka into the event store and
+ * the projection, against a plain multi-row INSERT of the same number of
+ * event rows in the same run; the same on one partition (one tenant = one
+ * key = one partition); and the latency from the intake's acknowledgement to
+ * the status being readable, at a fixed arrival rate.
+ */
+export const statusSuite: Suite = {
+  id: 'status',
+  title: 'Status projector: webhooks into the event store and the projection',
+  async run(ctx: BenchContext): Promise<SuiteReport> {
+    const smoke = ctx.options.smoke;
+    const records = smoke ? 100 : 4000;
+    const db = new Client({ connectionString: ctx.env['DATABASE_URL'] });
+    await db.connect();
+    const notes: string[] = [];
+    const figures: Figure[] = [];
+    const runs: RunRow[] = [];
+    let projector: TargetProcess | undefined;
+    let intake: TargetProcess | undefined;
+    try {
+      const baseline = await plainInsert(db, records, ctx);
+      projector = await startProjector(ctx);
+      const tenantId = `bench-status-${randomBytes(3).toString('hex')}`;
+      const through = await throughKafka(ctx, db, tenantId, records);
+      const events = records * PER_RECORD;
+      figures.push(
+        {
+          name: 'Status events/s through Kafka into store + projection, vs a plain multi-row INSERT of the same rows',
+          target: '≥ 40%',
+          measured: `${Math.round(through)} vs ${Math.round(baseline)} rows/s = ${((through / baseline) * 100).toFixed(0)}%`,
+          pass: through >= 0.4 * baseline,
+        },
+        { name: 'Status events/s on a single partition', target: '≥ 3,300/s', measured: `${Math.round(through)}/s`, pass: through >= 3300 },
+      );
+      notes.push(
+        `**Throughput method.** ${records} raw records of ${PER_RECORD} statuses each (${events} events, distinct messages, sent/delivered/read with PMP pricing) produced to \`${Topics.webhooksRaw}\` under one tenant key, so all of them sit on one partition and one consumer handles them; timed from the first produce until every event is in the store and applied to \`message_status\` (each batch: append with idempotency check, read current states, fold, upsert, outbox, commit, then the offset commit). Baseline: the same number of rows of the same shape inserted into \`${BASELINE_TABLE}\` (a copy of \`events\` with its indexes and constraints, no triggers) with multi-row \`INSERT … VALUES\` of 500 rows per statement and transaction, through \`pg\`, in the same run.`,
+      );
+
+      intake = (await startIntake(ctx, BENCH_APP_SECRET, 'warn')).process;
+      const rate = smoke ? 100 : 1000;
+      const duration = smoke ? 1 : Math.max(10, ctx.options.durationS);
+      const latency = await ackToReadable(ctx, db, intake.url, rate, duration);
+      runs.push({ target: 'intake → Kafka → status-projector', load: `${rate} statuses/s, ack → readable`, result: latency });
+      figures.push({
+        name: `p99 intake acknowledgement → status readable at ${rate} events/s`,
+        target: '< 250 ms',
+        measured: `p50 ${latency.latencyMs.p50.toFixed(1)} ms, p99 ${latency.latencyMs.p99.toFixed(1)} ms (${latency.ok} statuses)`,
+        pass: latency.ok > 0 && latency.latencyMs.p99 < 250,
+      });
+      notes.push(
+        `**Latency method.** One status per signed POST to the intake at a fixed arrival rate (open loop) for ${duration} s; for each, the time from the intake's 200 to the row being visible in \`message_status\` (what \`GET /v1/messages/:wamid\` reads), found by polling the table every 5 ms, so figures carry up to ~5 ms of polling slack. The table above reports that latency, not the HTTP one.`,
+      );
+    } finally {
+      await Promise.all([projector?.stop(), intake?.stop()]);
+      await db.end();
+    }
+    return { figures, runs, notes, artifacts: [] };
+  },
+};
+
+async function startProjector(ctx: BenchContext): Promise<TargetProcess> {
+  const port = await freePort();
+  return forkTarget('status-projector', distPath('apps', 'status-projector', 'src', 'main.js'), {
+    env: {
+      ...ctx.env,
+      HTTP_PORT: String(port),
+      HTTP_HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      CONSUMER_GROUP_ID: `bench-status-${randomBytes(4).toString('hex')}`,
+      CONSUMER_START_FROM: 'latest',
+    },
+    ready: { kind: 'http', port, path: '/health/ready' },
+    log: ctx.log,
+  });
+}
+
+async function plainInsert(db: Client, records: number, ctx: BenchContext): Promise<number> {
+  await db.query(`CREATE TABLE IF NOT EXISTS ${BASELINE_TABLE} (LIKE events INCLUDING ALL)`);
+  await db.query(`TRUNCATE ${BASELINE_TABLE}`);
+  const rows = baselineRows(`bench-base-${randomBytes(3).toString('hex')}`, records, PER_RECORD);
+  const started = performance.now();
+  for (let i = 0; i < rows.length; i += 500) {
+    const chunk = rows.slice(i, i + 500);
+    const values = chunk.map((_, r) => `(${Array.from({ length: 8 }, (_, c) => `$${r * 8 + c + 1}`).join(', ')})`).join(', ');
+    await db.query(
+      `INSERT INTO ${BASELINE_TABLE} (tenant_id, stream_id, stream_position, type, schema_version, data, metadata, idempotency_key) VALUES ${values}`,
+      chunk.flat(),
+    );
+  }
+  const rate = rows.length / ((performance.now() - started) / 1000);
+  ctx.log(`[bench] plain multi-row INSERT: ${Math.round(rate)} rows/s`);
+  await db.query(`TRUNCATE ${BASELINE_TABLE}`);
+  return rate;
+}
+
+async function throughKafka(ctx: BenchContext, db: Client, tenantId: string, records: number): Promise<number> {
+  const kafka = new Kafka({ brokers: String(ctx.env['KAFKA_BROKERS']).split(','), logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const messages = statusRecords(tenantId, records, PER_RECORD);
+  const expected = records * PER_RECORD;
+  const started = performance.now();
+  for (let i = 0; i < messages.length; i += 200) await producer.send({ topic: Topics.webhooksRaw, acks: -1, messages: messages.slice(i, i + 200) });
+  await producer.disconnect();
+  let applied = 0;
+  const deadline = Date.now() + 300_000;
+  while (applied < expected && Date.now() < deadline) {
+    const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM message_status WHERE tenant_id = $1`, [tenantId]);
+    applied = rows[0]?.n ?? 0;
+    if (applied < expected) await new Promise((r) => setTimeout(r, 20));
+  }
+  const rate = applied / ((performance.now() - started) / 1000);
+  ctx.log(`[bench] through Kafka into store + projection: ${applied}/${expected} events, ${Math.round(rate)} events/s`);
+  if (applied < expected) throw new Error(`only ${applied} of ${expected} statuses were projected within 300 s`);
+  return rate;
+}
+
+async function ackToReadable(ctx: BenchContext, db: Client, intakeUrl: string, rate: number, durationS: number): Promise<LoadResult> {
+  const total = Math.round(rate * durationS);
+  const run = randomBytes(3).toString('hex');
+  const acked = new Map<string, number>();
+  const latencies = new LatencyRecorder();
+  const statusCounts: Record<string, number> = {};
+  let errors = 0;
+  let sent = 0;
+  let polling = true;
+  const poller = (async () => {
+    while (polling || acked.size > 0) {
+      const pending = [...acked.keys()];
+      if (pending.length > 0) {
+        const { rows } = await db.query<{ wamid: string }>(`SELECT wamid FROM message_status WHERE tenant_id = 'bench' AND wamid = ANY($1::text[])`, [pending]);
+        const now = performance.now();
+        for (const r of rows) {
+          const at = acked.get(r.wamid);
+          if (at !== undefined) latencies.record(now - at);
+          acked.delete(r.wamid);
+        }
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  })();
+  const started = performance.now();
+  const inflight: Array<Promise<void>> = [];
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate) + 1);
+    for (; sent < due; sent++) {
+      const wamid = `wamid.lat.${run}.${sent}`;
+      const body = envelope([{ id: wamid, status: 'delivered', timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: '15550001111' }]);
+      inflight.push(
+        fetch(`${intakeUrl}/webhooks/whatsapp/bench`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body, BENCH_APP_SECRET) },
+          body,
+        }).then(
+          async (res) => {
+            await res.arrayBuffer();
+            statusCounts[res.status] = (statusCounts[res.status] ?? 0) + 1;
+            if (res.status === 200) acked.set(wamid, performance.now());
+          },
+          () => void (errors += 1),
+        ),
+      );
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  await Promise.all(inflight);
+  const deadline = Date.now() + 30_000;
+  while (acked.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  polling = false;
+  acked.clear();
+  await poller;
+  const ok = latencies.count;
+  ctx.log(`[bench] ack → readable: ${ok}/${total} statuses readable`);
+  return {
+    generator: 'paced',
+    mode: 'rate',
+    connections: 0,
+    durationS,
+    offeredRate: rate,
+    sent: total,
+    completed: total - errors,
+    ok,
+    non2xx: Object.entries(statusCounts).filter(([s]) => s !== '200').reduce((a, [, n]) => a + n, 0),
+    errors,
+    okPerSec: ok / durationS,
+    latencyMs: latencies.summary(),
+    statusCounts,
+  };
+}
