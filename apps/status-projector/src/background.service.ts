@@ -23,9 +23,10 @@ export class BackgroundWork implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async onApplicationShutdown(): Promise<void> {
+    // Stop after the round in flight; rows not yet published stay in the
+    // outbox for the next start (or another replica), so shutdown stays short.
     await this.relay.onApplicationShutdown();
     await this.stalls.onApplicationShutdown();
-    await this.relay.drain().catch(() => undefined);
     await this.producer.close();
     await this.probe.close();
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import { PrismaService, TxClient } from '@wahooks/prisma';
+import { PrismaService, SqlTx } from '@wahooks/prisma';
 
 import { OutboxMessage } from './outbox.types';
 
@@ -25,7 +25,7 @@ export class OutboxRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /** Inserts messages; a repeated idempotency key for a tenant is ignored. */
-  async add(tx: TxClient, messages: OutboxMessage[]): Promise<void> {
+  async add(tx: SqlTx, messages: OutboxMessage[]): Promise<void> {
     if (messages.length === 0) return;
     const rows = messages.map((m) => ({
       tenant_id: m.tenantId,

@@ -1,2 +1,3 @@
 export * from './prisma.module';
 export * from './prisma.service';
+export * from './sql-transactions';

@@ -5,12 +5,10 @@ import { acceptedMessageV1, AcceptedMessageV1, RawHeaders } from '@wahooks/event
 import { EventStore, NewEvent } from '@wahooks/event-store';
 import { MessageStatusEvent, normalizeEnvelope, parseWebhookBody } from '@wahooks/meta-contract';
 import { OutboxRelay, OutboxRepository } from '@wahooks/outbox';
-import { PrismaService } from '@wahooks/prisma';
+import { SqlTransactions } from '@wahooks/prisma';
 
 import { fromAccepted, fromMetaStatus, messageStream, STATUS_SCHEMA_VERSION, StatusEventTypes } from './status-events.mapper';
 import { StatusProjector } from './status-projector';
-
-const TX_OPTIONS = { maxWait: 10_000, timeout: 60_000 };
 
 export interface IngestResult {
   appended: number;
@@ -26,7 +24,7 @@ export interface IngestResult {
 @Injectable()
 export class StatusIngestService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly sql: SqlTransactions,
     private readonly store: EventStore,
     private readonly projector: StatusProjector,
     private readonly outbox: OutboxRepository,
@@ -76,13 +74,13 @@ export class StatusIngestService {
   /** Appends events decided elsewhere (the stall detector) through the same path. */
   appendAndApply(events: NewEvent[]): Promise<IngestResult> {
     if (events.length === 0) return Promise.resolve({ appended: 0, duplicates: 0 });
-    return this.prisma
-      .$transaction(async (tx) => {
+    return this.sql
+      .run(async (tx) => {
         const result = await this.store.appendBatch(tx, events);
         const messages = await this.projector.apply(tx, result.appended, { publish: true });
         await this.outbox.add(tx, messages);
         return { appended: result.appended.length, duplicates: result.duplicates.length, published: messages.length };
-      }, TX_OPTIONS)
+      })
       .then(({ published, ...result }) => {
         if (published > 0) this.relay.kick();
         return result;
