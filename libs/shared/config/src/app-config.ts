@@ -1,4 +1,6 @@
 import { configSchema, RawConfig } from './config.schema';
+import { AlertsConfig, toAlertsConfig } from './alerts.config';
+import { FallbackConfig, toFallbackConfig } from './fallback.config';
 
 /** The typed, validated configuration shared by every app. */
 export interface AppConfig {
@@ -19,6 +21,10 @@ export interface AppConfig {
     scanIntervalMs: number;
     byTenant: Record<string, { acceptedToSentMs?: number | undefined; sentToDeliveredMs?: number | undefined }>;
   };
+  // --- fallback (apps/fallback-trigger) ---
+  fallback: FallbackConfig;
+  // --- alerts (apps/template-monitor) ---
+  alerts: AlertsConfig;
 }
 
 export class ConfigError extends Error {
@@ -64,6 +70,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       scanIntervalMs: c.STALL_SCAN_INTERVAL_MS,
       byTenant: c.STALL_LIMITS_BY_TENANT,
     },
+    // --- fallback (apps/fallback-trigger) ---
+    fallback: toFallbackConfig(c),
+    // --- alerts (apps/template-monitor) ---
+    alerts: toAlertsConfig(c),
   };
 }
 

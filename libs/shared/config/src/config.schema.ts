@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+import { alertsEnv } from './alerts.config';
+import { fallbackEnv } from './fallback.config';
+
 const csv = z
   .string()
   .optional()
@@ -40,7 +43,7 @@ export const configSchema = z.object({
   PLATFORM_VERIFY_TOKEN: z.string().optional(),
   INTAKE_BODY_LIMIT_BYTES: int(3 * 1024 * 1024, 1024),
   INTAKE_PUBLISH_TIMEOUT_MS: int(2000, 50),
-  INTAKE_LINGER_MS: int(2, 0),
+  INTAKE_LINGER_MS: int(0, 0),
   INTAKE_MAX_BATCH: int(500, 1),
   TENANT_CACHE_TTL_MS: int(5000, 0),
   SHUTDOWN_GRACE_MS: int(10000, 0),
@@ -63,6 +66,10 @@ export const configSchema = z.object({
         return z.NEVER;
       }
     }),
+  // --- fallback (apps/fallback-trigger): see fallback.config.ts ---
+  ...fallbackEnv,
+  // --- alerts (apps/template-monitor): see alerts.config.ts ---
+  ...alertsEnv,
 });
 
 export type RawConfig = z.output<typeof configSchema>;

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 
 import { APP_CONFIG, AppConfig } from '@wahooks/config';
@@ -12,7 +12,7 @@ export { Prisma } from './generated/client';
  * engine: no engine binary to download). Only repositories inject it.
  */
 @Injectable()
-export class PrismaService extends PrismaClient implements OnModuleInit, OnModuleDestroy {
+export class PrismaService extends PrismaClient implements OnModuleInit, OnApplicationShutdown {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     super({ adapter: new PrismaPg({ connectionString: config.database.url, max: config.database.poolSize }) });
   }
@@ -21,7 +21,12 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnModul
     await this.$connect();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * Last, not in onModuleDestroy: Nest destroys modules before it closes the
+   * HTTP server and the Kafka consumer, whose in-flight work still needs the
+   * database to finish.
+   */
+  async onApplicationShutdown(): Promise<void> {
     await this.$disconnect();
   }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Pool, PoolClient, types } from 'pg';
 
 import { APP_CONFIG, AppConfig } from '@wahooks/config';
@@ -36,7 +36,7 @@ const toParam = (v: unknown): unknown => (typeof v === 'bigint' ? v.toString() :
  * SQL is the same either way. Everything else keeps using Prisma.
  */
 @Injectable()
-export class SqlTransactions implements OnModuleDestroy {
+export class SqlTransactions implements OnApplicationShutdown {
   private readonly pool: Pool;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
@@ -58,7 +58,8 @@ export class SqlTransactions implements OnModuleDestroy {
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the consumer has finished its batch (see PrismaService). */
+  async onApplicationShutdown(): Promise<void> {
     await this.pool.end();
   }
 }

@@ -1,0 +1,111 @@
+import type { Decision, FallbackEvent, ObservedStatus, SmsOutcome, SmsReason } from './fallback-event.types';
+import { assertNever } from './fallback-event.types';
+
+export type DeliveredStatus = 'delivered' | 'read' | 'played';
+
+/** What the fallback service knows about one message: a fold of its stream. */
+export interface FallbackState {
+  readonly wamid: string;
+  readonly internalMessageId: string | null;
+  /** A phone number when one is known (SMS needs it); otherwise whatever id we saw. */
+  readonly recipient: string | null;
+  readonly recipientUserId: string | null;
+  readonly template: { readonly name: string; readonly language: string } | null;
+  readonly acceptedAtMs: number | null;
+  readonly marketing: boolean;
+  readonly delivered: { readonly status: DeliveredStatus; readonly atMs: number | null } | null;
+  readonly failed: { readonly codes: readonly number[]; readonly atMs: number | null } | null;
+  readonly decision: (Decision & { readonly atMs: number }) | null;
+  readonly sms: {
+    readonly reason: SmsReason;
+    readonly to: string;
+    readonly requestedAtMs: number;
+    readonly outcome: 'pending' | SmsOutcome;
+    readonly attempts: number;
+    readonly detail: string | null;
+  } | null;
+  readonly superseded: { readonly byStatus: ObservedStatus; readonly atMs: number } | null;
+}
+
+export function initialFallbackState(wamid: string): FallbackState {
+  return {
+    wamid,
+    internalMessageId: null,
+    recipient: null,
+    recipientUserId: null,
+    template: null,
+    acceptedAtMs: null,
+    marketing: false,
+    delivered: null,
+    failed: null,
+    decision: null,
+    sms: null,
+    superseded: null,
+  };
+}
+
+const DELIVERED_RANK: Record<DeliveredStatus, number> = { delivered: 1, read: 2, played: 3 };
+
+/** E.164-ish: what an SMS provider can be given. BSUIDs and group ids are not. */
+export function isPhoneNumber(value: string | null | undefined): value is string {
+  return typeof value === 'string' && /^\+?[1-9]\d{6,14}$/.test(value);
+}
+
+/** A phone number wins over another kind of id, and the first one seen stays. */
+function betterRecipient(current: string | null, next: string | null): string | null {
+  if (next === null) return current;
+  if (current === null) return next;
+  return !isPhoneNumber(current) && isPhoneNumber(next) ? next : current;
+}
+
+function isDelivered(status: ObservedStatus): status is DeliveredStatus {
+  return status === 'delivered' || status === 'read' || status === 'played';
+}
+
+/** Folds one event into the state. Facts only accumulate; decisions and outcomes are first-wins. */
+export function evolve(state: FallbackState, e: FallbackEvent): FallbackState {
+  switch (e.type) {
+    case 'accepted':
+      return {
+        ...state,
+        internalMessageId: state.internalMessageId ?? e.internalMessageId,
+        recipient: betterRecipient(state.recipient, e.recipient),
+        template: state.template ?? e.template,
+        acceptedAtMs: state.acceptedAtMs === null ? e.atMs : Math.min(state.acceptedAtMs, e.atMs),
+      };
+    case 'status': {
+      const next = {
+        ...state,
+        recipient: betterRecipient(state.recipient, e.recipientId),
+        recipientUserId: state.recipientUserId ?? e.recipientUserId,
+        marketing: state.marketing || e.marketing,
+      };
+      if (isDelivered(e.status)) {
+        const better = !state.delivered || DELIVERED_RANK[e.status] > DELIVERED_RANK[state.delivered.status];
+        return better ? { ...next, delivered: { status: e.status, atMs: e.atMs } } : next;
+      }
+      if (e.status === 'failed' && !state.failed) {
+        const codes = e.errors.map((x) => x.code).filter((c): c is number => c !== null);
+        return { ...next, failed: { codes, atMs: e.atMs } };
+      }
+      return next;
+    }
+    case 'decided':
+      return state.decision ? state : { ...state, decision: { ...e.decision, atMs: e.atMs } };
+    case 'sms-requested':
+      return state.sms ? state : { ...state, sms: { reason: e.reason, to: e.to, requestedAtMs: e.atMs, outcome: 'pending', attempts: 0, detail: null } };
+    case 'sms-completed':
+      return state.sms && state.sms.outcome === 'pending'
+        ? { ...state, sms: { ...state.sms, outcome: e.outcome, attempts: e.attempts, detail: e.detail } }
+        : state;
+    case 'superseded':
+      return state.superseded ? state : { ...state, superseded: { byStatus: e.byStatus, atMs: e.atMs } };
+    default:
+      return assertNever(e, 'fallback event');
+  }
+}
+
+/** Still waiting for an outcome: accepted, no receipt, no failure, no SMS yet. */
+export function awaitingOutcomeSince(state: FallbackState): number | null {
+  return state.acceptedAtMs !== null && !state.delivered && !state.failed && !state.sms ? state.acceptedAtMs : null;
+}

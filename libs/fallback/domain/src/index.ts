@@ -1,0 +1,12 @@
+export type * from './error-policy.types';
+export type * from './fallback-event.types';
+export { FALLBACK_ACTIONS, isFallbackAction } from './error-policy.types';
+export { assertNever } from './fallback-event.types';
+export { DEFAULT_RETRY, MAX_RETRY_DELAY_MS, POLICY_TABLE, POLICY_VERSION, UNKNOWN_POLICY } from './error-policy.table';
+export { policyRowFor, primaryPolicy, resolvePolicy, retryDelayMs } from './error-policy';
+export { awaitingOutcomeSince, evolve, initialFallbackState, isPhoneNumber } from './fallback-state';
+export type { DeliveredStatus, FallbackState } from './fallback-state';
+export { decideFailure, decideOnStatus, decideUndelivered } from './decide';
+export type { DecideContext } from './decide';
+export { evolveSuppression, isMarketingCategory, mayReceiveMarketing, preferenceChange } from './suppression';
+export type { SuppressionState } from './suppression';

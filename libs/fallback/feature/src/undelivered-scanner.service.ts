@@ -1,0 +1,93 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+
+import { ConcurrencyError, EventStore } from '@wahooks/event-store';
+import { decideUndelivered, evolve, initialFallbackState } from '@wahooks/fallback-domain';
+import type { FallbackEvent } from '@wahooks/fallback-domain';
+import { OutboxRelay } from '@wahooks/outbox';
+import { PrismaService } from '@wahooks/prisma';
+
+import { fallbackStream, toDomain } from './fallback-events.mapper';
+import { FallbackMessageRepository } from './fallback-message.repository';
+import { FallbackRecorder } from './fallback-recorder.service';
+import { FallbackSettings } from './fallback-settings.service';
+import { SmsDispatcher } from './sms-dispatcher.service';
+
+/**
+ * Time-based fallback: a message accepted and neither delivered nor failed
+ * within the tenant's FALLBACK_UNDELIVERED_AFTER_MS gets the SMS fallback.
+ * Each candidate is decided on its stream read afresh and appended with an
+ * expected stream position, so a receipt that lands meanwhile wins (the
+ * append conflicts and the message is looked at again next pass).
+ */
+@Injectable()
+export class UndeliveredScanner implements OnApplicationShutdown {
+  private readonly logger = new Logger(UndeliveredScanner.name);
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly store: EventStore,
+    private readonly messages: FallbackMessageRepository,
+    private readonly recorder: FallbackRecorder,
+    private readonly settings: FallbackSettings,
+    private readonly relay: OutboxRelay,
+    private readonly dispatcher: SmsDispatcher,
+  ) {}
+
+  start(): void {
+    if (this.settings.shortestUndeliveredMs() === 0) return;
+    this.timer = setInterval(() => {
+      this.running ??= this.scan(Date.now())
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'undelivered scan failed'))
+        .finally(() => (this.running = undefined));
+    }, this.settings.config.scanIntervalMs);
+  }
+
+  /** One pass; returns how many SMS fallbacks it requested. */
+  async scan(nowMs: number): Promise<number> {
+    const shortest = this.settings.shortestUndeliveredMs();
+    if (shortest === 0) return 0;
+    const candidates = await this.messages.awaitingBefore(this.prisma, new Date(nowMs - shortest), 500);
+    let requested = 0;
+    for (const c of candidates) {
+      const afterMs = this.settings.undeliveredAfterMsFor(c.tenantId);
+      if (afterMs === 0) continue;
+      try {
+        requested += await this.decideOne(c.tenantId, c.wamid, nowMs, afterMs);
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError)) throw error;
+      }
+    }
+    if (requested > 0) {
+      this.relay.kick();
+      this.dispatcher.kick();
+    }
+    return requested;
+  }
+
+  private decideOne(tenantId: string, wamid: string, nowMs: number, afterMs: number): Promise<number> {
+    return this.prisma.$transaction(async (tx) => {
+      const stream = await this.store.readStream(tx, tenantId, fallbackStream(wamid));
+      const state = stream.reduce((s, e) => {
+        const d = toDomain(e);
+        return d && d.type !== 'suppression' ? evolve(s, d as FallbackEvent) : s;
+      }, initialFallbackState(wamid));
+      const request = decideUndelivered(state, nowMs, afterMs);
+      if (!request) return 0;
+      const ws = this.recorder.workspace(tx);
+      await ws.fold(tenantId, request);
+      const position = stream[stream.length - 1]?.streamPosition ?? 0;
+      const r = await this.recorder.record(tx, ws, [{ tenantId, wamid, event: request }], {
+        expectedStreamPositions: [{ tenantId, streamId: fallbackStream(wamid), position }],
+      });
+      await ws.flush();
+      return r.appended;
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+}
