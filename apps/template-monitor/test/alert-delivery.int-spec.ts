@@ -1,0 +1,189 @@
+import { randomBytes } from 'node:crypto';
+
+import { StatusTopics } from '@wahooks/events-contract';
+import { provisionTenant, ProvisionedTenant, signLikeMeta, SpawnedApp, testConfig, TopicReader } from '@wahooks/testing';
+
+import { AlertReceiver } from './alert-receiver';
+import { envelope } from './management-payloads';
+
+const config = testConfig();
+const group = `template-alerts-${randomBytes(4).toString('hex')}`;
+const WABA = '7000000001';
+
+async function eventually<T>(fn: () => Promise<T | undefined>, ok: (v: T) => boolean, timeoutMs = 40_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await fn();
+    if (last !== undefined && ok(last)) return last;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`not reached in ${timeoutMs} ms; last: ${JSON.stringify(last)?.slice(0, 2000)}`);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function shuffle<T>(items: T[], seed: number): T[] {
+  const out = [...items];
+  let s = seed;
+  for (let i = out.length - 1; i > 0; i--) {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    const j = s % (i + 1);
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+interface Delivery {
+  delivery_id: string;
+  kind: string;
+  status: string;
+  attempts: number;
+}
+
+describe('template-monitor alerts: exactly once per fact, signed, delivered through a receiver outage', () => {
+  const intake = new SpawnedApp('intake', {});
+  const monitor = new SpawnedApp('template-monitor', {
+    CONSUMER_GROUP_ID: group,
+    CONSUMER_START_FROM: 'latest',
+    ALERT_DELIVERY_TIMEOUT_MS: '800',
+    ALERT_RETRY_BASE_MS: '200',
+    ALERT_RETRY_MAX_DELAY_MS: '1000',
+    ALERT_GIVE_UP_AFTER_MS: '15000',
+    ALERT_DISPATCH_INTERVAL_MS: '100',
+  });
+  const topic = new TopicReader(config.kafka.brokers);
+  const secret = `whsec_${randomBytes(16).toString('hex')}`;
+  const receiver = new AlertReceiver(secret);
+  let tenant: ProvisionedTenant;
+
+  const post = (body: string, t = tenant) =>
+    fetch(`${intake.url}/webhooks/whatsapp/${t.id}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signLikeMeta(body, t.secret) }, body });
+  const get = async <T>(path: string, key = tenant.apiKey): Promise<T | undefined> => {
+    const res = await fetch(`${monitor.url}${path}`, { headers: { 'x-api-key': key } });
+    return res.status === 200 ? ((await res.json()) as T) : undefined;
+  };
+  const putEndpoint = (t: ProvisionedTenant, url: string, signingSecret?: string) =>
+    fetch(`${monitor.url}/admin/tenants/${t.id}/alert-endpoint`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${config.secrets.adminApiToken}` },
+      body: JSON.stringify({ url, ...(signingSecret ? { signingSecret } : {}) }),
+    });
+
+  beforeAll(async () => {
+    await receiver.start();
+    await topic.start([StatusTopics.alerts]);
+    await Promise.all([intake.start(), monitor.start()]);
+    tenant = await provisionTenant(intake.url, config.secrets.adminApiToken, 'tma');
+  });
+
+  afterAll(async () => {
+    await topic.stop();
+    await receiver.close();
+    await Promise.all([intake.stop(), monitor.stop()]);
+  });
+
+  it('manages the endpoint through the admin API, never showing the secret', async () => {
+    expect((await putEndpoint(tenant, receiver.url, 'short')).status).toBe(400);
+    expect((await fetch(`${monitor.url}/admin/tenants/${tenant.id}/alert-endpoint`, { method: 'PUT', body: '{}' })).status).toBe(401);
+    const res = await putEndpoint(tenant, receiver.url, secret);
+    expect(res.status).toBe(200);
+    expect(await res.json()).not.toHaveProperty('signingSecret');
+    const view = await get<Record<string, unknown>>('/v1/alert-endpoint');
+    expect(view).toMatchObject({ tenantId: tenant.id, url: receiver.url });
+    expect(JSON.stringify(view)).not.toContain(secret);
+  });
+
+  it('pause → reinstate → pause → disable, shuffled and duplicated, while the receiver is down: right state, three alerts, each delivered once', async () => {
+    const t0 = Math.floor(Date.now() / 1000) - 12 * 3600;
+    const ref = { message_template_id: 9001, message_template_name: 'order_alert', message_template_language: 'en_US' };
+    const steps = [
+      { time: t0, value: { ...ref, event: 'PAUSED', reason: 'NONE', other_info: { title: 'FIRST_PAUSE', description: 'paused 3h' } } },
+      { time: t0 + 3 * 3600, value: { ...ref, event: 'REINSTATED', reason: 'NONE', other_info: { title: 'UNPAUSE', description: 'unpaused' } } },
+      { time: t0 + 4 * 3600, value: { ...ref, event: 'PAUSED', reason: 'NONE', other_info: { title: 'SECOND_PAUSE', description: 'paused 6h' } } },
+      { time: t0 + 11 * 3600, value: { ...ref, event: 'DISABLED', reason: 'NONE', other_info: { title: 'DISABLED', description: 'third strike' } } },
+    ].map((s) => ({ wabaId: WABA, field: 'message_template_status_update', ...s }));
+    const bodies = [
+      ...steps.map((s) => envelope([s])),
+      ...steps.map((s) => envelope([s])),
+      envelope([steps[3]!, steps[0]!]), // one POST with two entries, both repeats
+    ];
+
+    await receiver.setMode('fail');
+    for (const b of shuffle(bodies, 7)) expect((await post(b)).status).toBe(200);
+
+    const view = await eventually(() => get<{ status: string; pauseCount: number; pause: unknown; history: unknown[] }>('/v1/templates/order_alert/en-US'), (v) => v.history.length === 4);
+    expect(view).toMatchObject({ status: 'DISABLED', pauseCount: 2, pause: null });
+    expect(await get('/v1/templates/order_alert/en_US/can-send')).toMatchObject({ allowed: false, reason: 'DISABLED' });
+
+    // The outage: 503s, then requests that hang past the timeout, then nothing listening.
+    await eventually(async () => receiver.requests.length, (n) => n >= 3);
+    await receiver.setMode('hang');
+    await sleep(2500);
+    await receiver.setMode('down');
+    await sleep(2500);
+    expect(receiver.deliveredCounts().size).toBe(0);
+    await receiver.setMode('ok');
+
+    const delivered = await eventually(() => get<{ items: Delivery[] }>('/v1/alert-deliveries'), (d) => d.items.length === 3 && d.items.every((i) => i.status === 'delivered'));
+    expect(delivered.items.map((d) => d.kind).sort()).toEqual(['template.disabled', 'template.paused', 'template.paused']);
+    await sleep(1500); // anything sent twice would show up now
+    const counts = receiver.deliveredCounts();
+    expect([...counts.keys()].sort()).toEqual(delivered.items.map((d) => d.delivery_id).sort());
+    expect([...counts.values()]).toEqual([1, 1, 1]);
+    expect(receiver.requests.every((r) => r.signatureValid)).toBe(true);
+    const bodiesByDelivery = new Map(receiver.requests.map((r) => [r.deliveryId, JSON.parse(r.body) as { kind: string; subject: { name: string }; details: { endsAt?: string } }]));
+    const pauses = [...bodiesByDelivery.values()].filter((b) => b.kind === 'template.paused').map((b) => b.details.endsAt).sort();
+    expect(pauses).toEqual([new Date((t0 + 3 * 3600) * 1000).toISOString(), new Date((t0 + 10 * 3600) * 1000).toISOString()]);
+
+    // Every attempt is logged: failures with their cause, then exactly one success.
+    const first = delivered.items[0]!;
+    const log = await get<{ log: Array<{ outcome: string; status_code: number | null; error: string | null }> }>(`/v1/alert-deliveries/${first.delivery_id}`);
+    expect(log!.log.length).toBeGreaterThan(2);
+    expect(log!.log.filter((a) => a.outcome === 'delivered')).toHaveLength(1);
+    expect(log!.log.at(-1)?.outcome).toBe('delivered');
+    expect(log!.log.slice(0, -1).every((a) => a.outcome === 'retry')).toBe(true);
+    const causes = new Set(receiver.requests.filter((r) => r.deliveryId === first.delivery_id).map((r) => r.answered));
+    expect(causes.has(503)).toBe(true);
+
+    // Kafka carries the same three alerts, once each.
+    const published = await topic.waitFor((rs) => rs.filter((r) => r.headers['wahooks-tenant-id'] === tenant.id).length >= 3);
+    await sleep(1000);
+    const mine = published.filter((r) => r.headers['wahooks-tenant-id'] === tenant.id).map((r) => JSON.parse(r.value!.toString()) as { kind: string; alertId: string });
+    expect(mine.map((a) => a.kind).sort()).toEqual(['template.disabled', 'template.paused', 'template.paused']);
+    expect(new Set(mine.map((a) => a.alertId)).size).toBe(3);
+
+    // Meta repeating the whole sequence later raises nothing new.
+    for (const b of bodies) await post(b);
+    await sleep(3000);
+    expect((await get<{ items: unknown[] }>('/v1/alerts'))!.items).toHaveLength(3);
+    expect([...receiver.deliveredCounts().values()]).toEqual([1, 1, 1]);
+  });
+
+  it('gives up at once on a 4xx, and after the bounded time on endless 5xx, recording every attempt', async () => {
+    const rejecting = await provisionTenant(intake.url, config.secrets.adminApiToken, 'tmr');
+    const failing = await provisionTenant(intake.url, config.secrets.adminApiToken, 'tmf');
+    const rejectReceiver = new AlertReceiver('x'.repeat(20));
+    const failReceiver = new AlertReceiver('y'.repeat(20));
+    await Promise.all([rejectReceiver.start(), failReceiver.start()]);
+    rejectReceiver.mode = 'reject';
+    failReceiver.mode = 'fail';
+    try {
+      const created = await putEndpoint(rejecting, rejectReceiver.url);
+      expect(((await created.json()) as { signingSecret: string }).signingSecret).toMatch(/^whsec_/);
+      expect((await putEndpoint(failing, failReceiver.url, 'y'.repeat(20))).status).toBe(200);
+      const body = envelope([{ wabaId: WABA, time: Math.floor(Date.now() / 1000), field: 'message_template_quality_update', value: { previous_quality_score: 'YELLOW', new_quality_score: 'RED', message_template_id: 1, message_template_name: 'x', message_template_language: 'en' } }]);
+      await Promise.all([post(body, rejecting), post(body, failing)]);
+      const rejected = await eventually(() => get<{ items: Delivery[] }>('/v1/alert-deliveries', rejecting.apiKey), (d) => d.items[0]?.status === 'failed');
+      expect(rejected.items[0]).toMatchObject({ kind: 'template.quality_red', attempts: 1 });
+      const gaveUp = await eventually(() => get<{ items: Delivery[] }>('/v1/alert-deliveries?status=failed', failing.apiKey), (d) => d.items.length === 1, 40_000);
+      const log = await get<{ log: Array<{ outcome: string }> }>(`/v1/alert-deliveries/${gaveUp.items[0]!.delivery_id}`, failing.apiKey);
+      expect(log!.log.at(-1)?.outcome).toBe('gave_up');
+      expect(log!.log.length).toBe(gaveUp.items[0]!.attempts);
+      expect(log!.log.length).toBeGreaterThan(3);
+      expect(failReceiver.requests.length).toBe(log!.log.length);
+    } finally {
+      await Promise.all([rejectReceiver.close(), failReceiver.close()]);
+    }
+  });
+});

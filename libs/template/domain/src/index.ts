@@ -1,0 +1,15 @@
+export type * from './monitor-event.types';
+export { assertNever, MONITOR_EVENT_TYPES } from './monitor-event.types';
+export { byMetaTime, distinctInOrder } from './event-order';
+export { classifyTemplateStatus, HOUR_MS, normalizeLanguage, pauseDurationMs, TEMPLATE_STATUSES } from './template-status';
+export type { TemplateStatus } from './template-status';
+export { evolveTemplate, initialTemplateState, projectTemplate } from './template-state';
+export type { TemplatePause, TemplateState } from './template-state';
+export { projectAccount, projectPhone } from './waba-health';
+export type { AccountState, PhoneState } from './waba-health';
+export { expiryMs, maySend } from './send-policy';
+export type { SendDecision, SendReason } from './send-policy';
+export { alertsFor } from './alerts';
+export type { AlertDecision, AlertKind, AlertSeverity } from './alerts';
+export { classifyAttempt, DELIVERY_ID_HEADER, nextAttemptDelayMs, SIGNATURE_HEADER, signAlertBody, verifyAlertSignature } from './delivery-policy';
+export type { AttemptOutcome, AttemptResult, RetryPolicy } from './delivery-policy';
