@@ -14,6 +14,7 @@ const DEP_CONSTRAINTS = [
             { sourceTag: 'scope:status', onlyDependOnLibsWithTags: ['scope:status', 'scope:shared'] },
             { sourceTag: 'scope:fallback', onlyDependOnLibsWithTags: ['scope:fallback', 'scope:shared'] },
             { sourceTag: 'scope:template', onlyDependOnLibsWithTags: ['scope:template', 'scope:shared'] },
+            { sourceTag: 'scope:inbound', onlyDependOnLibsWithTags: ['scope:inbound', 'scope:shared'] },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'], bannedExternalImports: ['@nestjs/*', 'kafkajs', '@prisma/*', 'pg', 'nestjs-pino', 'prom-client'] },
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'], bannedExternalImports: ['@nestjs/*', 'kafkajs', '@prisma/*', 'pg', 'nestjs-pino', 'prom-client'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:contracts'], bannedExternalImports: ['kafkajs', '@prisma/*', 'pg'] },

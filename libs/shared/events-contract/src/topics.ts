@@ -24,6 +24,9 @@ export const TopicSpecs: ReadonlyArray<{ name: string; partitions: number }> = [
   { name: 'whatsapp.fallback.template-required.v1', partitions: 3 },
   { name: 'whatsapp.fallback.events.v1', partitions: 3 },
   { name: 'whatsapp.templates.state.v1', partitions: 3 },
+  { name: 'whatsapp.inbound.messages.v1', partitions: 6 },
+  { name: 'whatsapp.inbound.customer-replied.v1', partitions: 6 },
+  { name: 'whatsapp.inbound.media.v1', partitions: 3 },
   { name: Topics.webhooksRaw, partitions: 6 },
   { name: deadLetterTopic(Topics.webhooksRaw), partitions: 1 },
   { name: Topics.messagesAccepted, partitions: 6 },
@@ -53,4 +56,14 @@ export const FallbackTopics = {
 export const TemplateTopics = {
   /** Current state changes of templates, numbers and accounts. */
   stateChanged: 'whatsapp.templates.state.v1',
+} as const;
+
+/** Topics the inbound-reply service publishes; key = tenant id. */
+export const InboundTopics = {
+  /** Every inbound customer message, normalized, with its conversation context. */
+  messages: 'whatsapp.inbound.messages.v1',
+  /** "The customer replied": reminder and campaign systems stop follow-ups on it. */
+  customerReplied: 'whatsapp.inbound.customer-replied.v1',
+  /** Media of inbound messages stored or failed. */
+  media: 'whatsapp.inbound.media.v1',
 } as const;
