@@ -8,7 +8,7 @@ import { Logger } from 'nestjs-pino';
 
 import { AppConfig, loadConfigFromEnv } from '@wahooks/config';
 import { ConsumerHealth, KafkaBatchServer } from '@wahooks/consumer-runtime';
-import { createRootLogger, installShutdownDeadline, MetricsService } from '@wahooks/observability';
+import { createRootLogger, installShutdownDeadline, MetricsService, routeProcessWarnings } from '@wahooks/observability';
 
 import { AppModule } from './app.module';
 import { CONSUMER_HEALTH, DEFAULT_GROUP_ID, KAFKA } from './kafka.providers';
@@ -16,6 +16,7 @@ import { CONSUMER_HEALTH, DEFAULT_GROUP_ID, KAFKA } from './kafka.providers';
 /** HTTP (read API, health, metrics), the Kafka consumer, the SMS dispatcher and the time-based scanner in one process. */
 export async function createFallbackTriggerApp(config: AppConfig): Promise<NestFastifyApplication> {
   const logger = createRootLogger('fallback-trigger', config.logLevel);
+  routeProcessWarnings(logger);
   const adapter = new FastifyAdapter({ bodyLimit: 10 * 1024 * 1024, return503OnClosing: true, keepAliveTimeout: 5000 });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));

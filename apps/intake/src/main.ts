@@ -7,12 +7,13 @@ import { Logger } from 'nestjs-pino';
 
 import { AppConfig, loadConfigFromEnv } from '@wahooks/config';
 import { configureBodyParsing, registerWebhookRoutes, WebhookIntakeService } from '@wahooks/intake-feature';
-import { createRootLogger, installShutdownDeadline } from '@wahooks/observability';
+import { createRootLogger, installShutdownDeadline, routeProcessWarnings } from '@wahooks/observability';
 
 import { AppModule } from './app.module';
 
 export async function createIntakeApp(config: AppConfig): Promise<NestFastifyApplication> {
   const logger = createRootLogger('intake', config.logLevel);
+  routeProcessWarnings(logger);
   // A short keep-alive bounds how long a graceful close waits for idle sockets (Fastify defaults to 72 s).
   const adapter = new FastifyAdapter({ bodyLimit: config.intake.bodyLimitBytes, return503OnClosing: true, keepAliveTimeout: 5000 });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {

@@ -57,3 +57,17 @@ export function loggingModule(logger: Logger): DynamicModule {
     },
   });
 }
+
+/**
+ * Process warnings as JSON log lines instead of Node's plain stderr text.
+ * kafkajs 2.2.4 schedules a timer with a negative delay on every connection
+ * (Node 24 warns: TimeoutNegativeWarning, harmless, clamped to 1 ms); that
+ * one is dropped so it does not teach operators to ignore warnings.
+ */
+export function routeProcessWarnings(logger: Logger): void {
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => {
+    if (warning.name === 'TimeoutNegativeWarning') return;
+    logger.warn({ warning: { name: warning.name, message: warning.message } }, 'process warning');
+  });
+}
