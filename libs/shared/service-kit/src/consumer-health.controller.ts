@@ -6,11 +6,11 @@ import { KafkaHealthProbe } from '@wahooks/kafka';
 import { Readiness } from '@wahooks/observability';
 import { PrismaService } from '@wahooks/prisma';
 
-import { CONSUMER_HEALTH } from './kafka.providers';
+import { CONSUMER_HEALTH } from './tokens';
 
-/** Readiness: the broker, the database, and the consumer holding its partitions. */
+/** Readiness of a consumer service: the broker, the database, and the consumer holding its partitions. */
 @Controller('health')
-export class HealthController implements BeforeApplicationShutdown {
+export class ConsumerHealthController implements BeforeApplicationShutdown {
   private readonly readiness: Readiness;
 
   constructor(

@@ -1,0 +1,73 @@
+import { DynamicModule, Inject, Module, OnApplicationShutdown, Provider } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+
+import { APP_CONFIG, AppConfig, ConfigModule } from '@wahooks/config';
+import { ConsumerHealth } from '@wahooks/consumer-runtime';
+import { BatchingProducer, createKafka, KafkaHealthProbe } from '@wahooks/kafka';
+import { ObservabilityModule, ROOT_LOGGER } from '@wahooks/observability';
+import { OutboxModule } from '@wahooks/outbox';
+import { PrismaModule } from '@wahooks/prisma';
+
+import { BackgroundWork } from './background-work';
+import { ConsumerHealthController } from './consumer-health.controller';
+import { ConsumerServiceSpec } from './service-spec';
+import { CONSUMER_HEALTH, KAFKA, OUTBOX_PRODUCER, SERVICE_SPEC } from './tokens';
+
+function kafkaProviders(spec: ConsumerServiceSpec): Provider[] {
+  return [
+    { provide: SERVICE_SPEC, useValue: spec },
+    {
+      provide: KAFKA,
+      inject: [APP_CONFIG, ROOT_LOGGER],
+      useFactory: (config: AppConfig, logger: Logger) =>
+        createKafka({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-${spec.name}`, logger }),
+    },
+    { provide: KafkaHealthProbe, inject: [KAFKA], useFactory: (kafka: Kafka) => new KafkaHealthProbe(kafka) },
+    {
+      provide: CONSUMER_HEALTH,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new ConsumerHealth(config.consumer.groupId ?? spec.defaultGroupId),
+    },
+    {
+      provide: OUTBOX_PRODUCER,
+      inject: [KAFKA],
+      useFactory: (kafka: Kafka) => new BatchingProducer(kafka, { lingerMs: 0, maxBatch: 500, publishTimeoutMs: 10_000 }),
+    },
+  ];
+}
+
+/** Closes what the module opened, after the consumer and the background work have stopped. */
+class KafkaResources implements OnApplicationShutdown {
+  constructor(
+    @Inject(KafkaHealthProbe) private readonly probe: KafkaHealthProbe,
+    @Inject(OUTBOX_PRODUCER) private readonly producer: BatchingProducer,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.producer.close();
+    await this.probe.close();
+  }
+}
+
+@Module({})
+export class ConsumerServiceModule {
+  /**
+   * Everything a consumer service needs around its feature module: config,
+   * logging and metrics, Prisma, Kafka client/probe/outbox producer, consumer
+   * health and the health endpoints. `background: false` for one-off commands
+   * (rebuild): no relay, no dispatchers.
+   */
+  static forRoot(spec: ConsumerServiceSpec, config: AppConfig, logger: Logger, options: { background: boolean }): DynamicModule {
+    const providers = kafkaProviders(spec);
+    return {
+      module: ConsumerServiceModule,
+      global: true,
+      imports: [ConfigModule.forRoot(config), ObservabilityModule.forRoot(logger), PrismaModule, TerminusModule.forRoot({ logger: false }), OutboxModule, spec.feature],
+      providers: [...providers, KafkaResources, ...(options.background ? [BackgroundWork] : [])],
+      controllers: [ConsumerHealthController],
+      exports: providers,
+    };
+  }
+}

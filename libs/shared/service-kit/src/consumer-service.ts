@@ -1,0 +1,79 @@
+import 'reflect-metadata';
+
+import { Type, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Kafka } from 'kafkajs';
+import { Logger } from 'nestjs-pino';
+
+import { AppConfig, loadConfigFromEnv } from '@wahooks/config';
+import { ConsumerHealth, KafkaBatchServer } from '@wahooks/consumer-runtime';
+import { createRootLogger, installShutdownDeadline, MetricsService, routeProcessWarnings } from '@wahooks/observability';
+
+import { ConsumerServiceModule } from './consumer-service.module';
+import { ConsumerServiceSpec } from './service-spec';
+import { CONSUMER_HEALTH, KAFKA } from './tokens';
+
+/** HTTP (read API, health, metrics) and the Kafka consumer (KafkaBatchServer) in one process. */
+export async function createConsumerApp(spec: ConsumerServiceSpec, config: AppConfig): Promise<NestFastifyApplication> {
+  const logger = createRootLogger(spec.name, config.logLevel);
+  routeProcessWarnings(logger);
+  const adapter = new FastifyAdapter({ bodyLimit: spec.bodyLimitBytes ?? 10 * 1024 * 1024, return503OnClosing: true, keepAliveTimeout: 5000 });
+  const module = ConsumerServiceModule.forRoot(spec, config, logger, { background: true });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, abortOnError: false });
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.connectMicroservice(
+    {
+      strategy: new KafkaBatchServer({
+        kafka: app.get<Kafka>(KAFKA),
+        groupId: config.consumer.groupId ?? spec.defaultGroupId,
+        logger,
+        metrics: app.get(MetricsService),
+        health: app.get<ConsumerHealth>(CONSUMER_HEALTH),
+        fromBeginning: config.consumer.fromBeginning,
+      }),
+    },
+    { inheritAppConfig: false },
+  );
+  app.enableShutdownHooks();
+  return app;
+}
+
+/** A consumer service's main(): config from the environment, bounded shutdown, consumer then HTTP. */
+export function runConsumerService(spec: ConsumerServiceSpec): void {
+  const main = async (): Promise<void> => {
+    const config = loadConfigFromEnv();
+    installShutdownDeadline(config.shutdownGraceMs, (m) => process.stderr.write(`${m}\n`));
+    const app = await createConsumerApp(spec, config);
+    await app.startAllMicroservices();
+    await app.listen(config.http.port, config.http.host);
+  };
+  main().catch((error: unknown) => {
+    process.stderr.write(`${spec.name} failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}
+
+/**
+ * A service's rebuild command: the same module without background work, the
+ * rebuilder's result printed as one JSON line. Stop the service's consumers first.
+ */
+export function runRebuild(spec: ConsumerServiceSpec, rebuilder: Type<{ rebuild(): Promise<object> }>): void {
+  const main = async (): Promise<void> => {
+    const config = loadConfigFromEnv();
+    const module = ConsumerServiceModule.forRoot(spec, config, createRootLogger(`${spec.name}-rebuild`, config.logLevel), { background: false });
+    const app = await NestFactory.createApplicationContext(module, { logger: ['error', 'warn'] });
+    try {
+      const started = Date.now();
+      const result = await app.get(rebuilder).rebuild();
+      process.stdout.write(`${JSON.stringify({ ...result, seconds: (Date.now() - started) / 1000 })}\n`);
+    } finally {
+      await app.close();
+    }
+  };
+  main().catch((error: unknown) => {
+    process.stderr.write(`${spec.name} rebuild failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,6 @@
+export * from './background-work';
+export * from './consumer-health.controller';
+export * from './consumer-service';
+export * from './consumer-service.module';
+export * from './service-spec';
+export * from './tokens';

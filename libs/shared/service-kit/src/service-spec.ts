@@ -1,0 +1,17 @@
+import type { DynamicModule, Type } from '@nestjs/common';
+
+import type { BackgroundWorker } from './background-work';
+
+/** What makes one consumer service different from the others; everything else is shared. */
+export interface ConsumerServiceSpec {
+  /** kebab-case, as in apps/<name>: log `service`, Kafka client id suffix. */
+  name: string;
+  /** Consumer group when CONSUMER_GROUP_ID is not set. */
+  defaultGroupId: string;
+  /** The service's feature module (consumers, projections, read API). */
+  feature: Type<unknown> | DynamicModule;
+  /** Loops run beside the consumer (dispatchers, scanners), provided by the feature module; left out of one-off commands. The outbox relay always runs. */
+  workers?: Array<Type<BackgroundWorker>>;
+  /** HTTP body limit of the read/write API (default 10 MB). */
+  bodyLimitBytes?: number;
+}
