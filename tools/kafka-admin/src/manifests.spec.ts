@@ -4,11 +4,12 @@
  * the Kubernetes OpenAPI schema (kubernetes-models) and its TypeScript types
  * (which, unlike the schema, reject unknown fields such as a misspelled probe
  * setting), and both against the rules that keep every app (intake,
- * status-projector, ...) correct in production: probes on the right endpoints,
- * secrets only from `wahooks-secrets`, a Service that selects its Deployment, a
- * shutdown budget covering the drain, no more consumer replicas than
- * partitions, one-off templates kept out of the kustomization, setup ordering
- * in Compose. Each rule is also shown to fail on a broken copy.
+ * status-projector, fallback-trigger, template-monitor, ...) correct in
+ * production: probes on the right endpoints, secrets only from
+ * `wahooks-secrets` (never from a ConfigMap), a Service that selects its
+ * Deployment, a shutdown budget covering the drain, no more consumer replicas
+ * than partitions, one-off rebuild templates kept out of the kustomization,
+ * setup ordering in Compose. Each rule is also shown to fail on a broken copy.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -46,12 +47,6 @@ const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml');
 const SECRET_NAME = 'wahooks-secrets';
 const NAMESPACE = 'wahooks';
 const SECRET_EXAMPLE = 'k8s/base/secret.example.yaml';
-/**
- * Files under k8s/ that `kubectl apply -k k8s/` must never apply: templates an
- * operator applies on purpose (the Secret example; the status rebuild, which
- * drops the projection and must run with the consumers stopped).
- */
-const ONE_OFF_TEMPLATES = new Set([SECRET_EXAMPLE, 'k8s/status-projector/job-rebuild.yaml']);
 const KUSTOMIZATION_API = 'kustomize.config.k8s.io/v1beta1';
 
 /**
@@ -71,6 +66,8 @@ const KNOWN_ENV = new Set([
 const APPS: Record<string, string> = {
   intake: 'dist/apps/intake/src/main.js',
   'status-projector': 'dist/apps/status-projector/src/main.js',
+  'fallback-trigger': 'dist/apps/fallback-trigger/src/main.js',
+  'template-monitor': 'dist/apps/template-monitor/src/main.js',
 };
 /** A long-running app's entry point: `dist/apps/<app>/src/main.js`. */
 const APP_ENTRY = /^dist\/apps\/([a-z0-9-]+)\/src\/main\.js$/;
@@ -83,7 +80,28 @@ const APP_ENTRY = /^dist\/apps\/([a-z0-9-]+)\/src\/main\.js$/;
  */
 const CONSUMERS: Record<string, { group: string; topics: string[] }> = {
   'status-projector': { group: 'wahooks-status-projector', topics: [Topics.webhooksRaw, Topics.messagesAccepted] },
+  'fallback-trigger': { group: 'wahooks-fallback-trigger', topics: [Topics.webhooksRaw, Topics.messagesAccepted] },
+  'template-monitor': { group: 'wahooks-template-monitor', topics: [Topics.webhooksRaw] },
 };
+/**
+ * Projection rebuilds (`dist/apps/<app>/src/rebuild.js`): they drop a projection
+ * and must run with the app's consumers stopped, so each is a Compose service in
+ * profile `tools` and a one-off Job template `k8s/<app>/job-rebuild.yaml`, both
+ * named like the key, never started by `docker compose up` or `kubectl apply -k`.
+ */
+const REBUILDS: Record<string, { app: string }> = {
+  'status-rebuild': { app: 'status-projector' },
+  'fallback-rebuild': { app: 'fallback-trigger' },
+  'template-rebuild': { app: 'template-monitor' },
+};
+const rebuildEntry = (app: string): string => `dist/apps/${app}/src/rebuild.js`;
+const rebuildTemplate = (app: string): string => `k8s/${app}/job-rebuild.yaml`;
+/**
+ * Files under k8s/ that `kubectl apply -k k8s/` must never apply: templates an
+ * operator applies on purpose (the Secret example; the rebuilds, which drop a
+ * projection and must run with the consumers stopped).
+ */
+const ONE_OFF_TEMPLATES = new Set([SECRET_EXAMPLE, ...Object.values(REBUILDS).map(({ app }) => rebuildTemplate(app))]);
 /**
  * What a consumer needs after SIGTERM on top of the preStop sleep: the batch in
  * flight, its commit and leaving the group. Budgeted as the group's session
@@ -193,12 +211,19 @@ const schemaProblemsOfCompose = (compose: ComposeFile): string[] =>
     ? []
     : (composeValidator.errors ?? []).map((e) => `compose schema: ${e.instancePath || '/'} ${e.message}`);
 
-const envOf = (service: ComposeService): Record<string, string> => {
+/**
+ * A service's environment. A variable without a value (`FOO:` or `- FOO`) is
+ * passed through from the shell, and unset in the container when the shell has
+ * none (compose-go): with the empty environment of these checks, undefined.
+ */
+const envOf = (service: ComposeService): Record<string, string | undefined> => {
   const env = service.environment;
   if (Array.isArray(env)) {
-    return Object.fromEntries(env.map((line) => [line.split('=')[0] as string, line.split('=').slice(1).join('=')]));
+    return Object.fromEntries(
+      env.map((line) => [line.split('=')[0] as string, line.includes('=') ? line.split('=').slice(1).join('=') : undefined]),
+    );
   }
-  return Object.fromEntries(Object.entries(env ?? {}).map(([k, v]) => [k, v === null ? '' : String(v)]));
+  return Object.fromEntries(Object.entries(env ?? {}).map(([k, v]) => [k, v === null ? undefined : String(v)]));
 };
 
 const argv = (command: string | string[] | undefined): string[] =>
@@ -231,11 +256,10 @@ const checkCompose = (compose: ComposeFile): string[] => {
   const problems: string[] = [];
   const fail = (where: string, message: string) => problems.push(`compose ${where}: ${message}`);
   const services = compose.services ?? {};
-  for (const name of ['kafka', 'postgres', 'topics', 'migrate', ...Object.keys(APPS), 'status-rebuild']) {
+  for (const name of ['kafka', 'postgres', 'topics', 'migrate', ...Object.keys(APPS), ...Object.keys(REBUILDS)]) {
     if (!services[name]) fail(name, 'service missing');
   }
   const { kafka, postgres, topics, migrate, intake } = services;
-  const rebuild = services['status-rebuild'];
 
   for (const [name, service] of Object.entries(services)) {
     for (const dep of Object.keys(dependsOn(service))) {
@@ -357,15 +381,23 @@ const checkCompose = (compose: ComposeFile): string[] => {
     if (grace < drain + 5) fail(name, `stop_grace_period ${grace}s < drain ${drain}s + 5s`);
   }
 
-  // The status rebuild drops the projection: only ever run on purpose.
-  if (rebuild) {
-    expectSource('status-rebuild', argv(rebuild.command), 'dist/apps/status-projector/src/rebuild.js');
+  // The rebuilds drop a projection: only ever run on purpose.
+  for (const [name, { app }] of Object.entries(REBUILDS)) {
+    const rebuild = services[name];
+    if (!rebuild) continue;
+    expectSource(name, argv(rebuild.command), rebuildEntry(app));
     if (!rebuild.profiles?.includes('tools')) {
-      fail('status-rebuild', 'must be in profile tools: a plain `docker compose up` must never run it');
+      fail(name, 'must be in profile tools: a plain `docker compose up` must never run it');
     }
-    if (rebuild.restart !== 'no') fail('status-rebuild', 'one-shot service must not restart');
-    expectDeps('status-rebuild', rebuild, { postgres: 'service_healthy', migrate: 'service_completed_successfully' });
-    configOf('status-rebuild', rebuild);
+    if (rebuild.restart !== 'no') fail(name, 'one-shot service must not restart');
+    expectDeps(name, rebuild, { postgres: 'service_healthy', migrate: 'service_completed_successfully' });
+    configOf(name, rebuild);
+  }
+  for (const [name, service] of Object.entries(services)) {
+    const js = argv(service.command).find((arg) => /^dist\/apps\/[^/]+\/src\/rebuild\.js$/.test(arg));
+    if (js && !Object.entries(REBUILDS).some(([n, { app }]) => n === name && rebuildEntry(app) === js)) {
+      fail(name, `runs ${js}, which REBUILDS in manifests.spec.ts does not know`);
+    }
   }
   return problems;
 };
@@ -541,6 +573,11 @@ const containersOf = (template: IPodTemplateSpec | undefined): IContainer[] => [
 const portMatches = (container: IContainer, port: number | string | undefined): boolean =>
   (container.ports ?? []).some((p) => p.name === port || p.containerPort === port);
 
+/** Whether @wahooks/config starts without the variable (optional or defaulted); undefined for a name it does not read. */
+const acceptsUnset = (name: string): boolean | undefined =>
+  (configSchema.shape as Record<string, { safeParse(value: unknown): { success: boolean } } | undefined>)[name]?.safeParse(undefined)
+    .success;
+
 const checkK8s = (manifests: Manifest[]): string[] => {
   const problems: string[] = [];
   const fail = (m: Manifest, message: string) => problems.push(`${where(m)}: ${message}`);
@@ -574,6 +611,12 @@ const checkK8s = (manifests: Manifest[]): string[] => {
       .filter((m) => applied.has(m.file))
       .map((m) => [m.doc.metadata?.name ?? '', m.doc.data ?? {}]),
   );
+  // Secrets never travel through a ConfigMap (readable by anyone who may read config).
+  for (const m of ofKind<IConfigMap>('ConfigMap')) {
+    for (const key of Object.keys(m.doc.data ?? {})) {
+      if (exampleKeys.has(key)) fail(m, `holds ${key}, a secret: it belongs in ${SECRET_NAME}`);
+    }
+  }
   const serviceAccounts = new Set(ofKind<K8sObject>('ServiceAccount').map((m) => m.doc.metadata?.name));
   const deployments = ofKind<IDeployment>('Deployment');
   const jobs = ofKind<IJob>('Job');
@@ -614,6 +657,18 @@ const checkK8s = (manifests: Manifest[]): string[] => {
         if (ref && ref.name !== SECRET_NAME) fail(m, `${at}: env ${e.name} reads Secret ${ref.name}, not ${SECRET_NAME}`);
         if (ref && example && !exampleKeys.has(ref.key)) {
           fail(m, `${at}: env ${e.name} reads key ${ref.key}, missing from ${SECRET_EXAMPLE}`);
+        }
+        // A key the app can do without is optional, so a platform that leaves it out still starts the pod;
+        // a key it needs is not, so a missing one stops the pod at creation, visibly.
+        const unsetOk = ref ? acceptsUnset(e.name) : undefined;
+        if (unsetOk === true && ref?.optional !== true) {
+          fail(m, `${at}: env ${e.name} is optional for @wahooks/config: its secretKeyRef needs optional: true`);
+        }
+        if (unsetOk === false && ref?.optional === true) {
+          fail(m, `${at}: env ${e.name} is required by @wahooks/config: its secretKeyRef must not be optional`);
+        }
+        if (e.value !== undefined && exampleKeys.has(e.name)) {
+          fail(m, `${at}: env ${e.name} is a secret: read it from ${SECRET_NAME}, not a literal value`);
         }
         const cm = e.valueFrom?.configMapKeyRef;
         if (cm && !configMaps.get(cm.name ?? '')?.[cm.key]) fail(m, `${at}: env ${e.name} reads a missing ConfigMap key`);
@@ -773,9 +828,14 @@ const checkK8s = (manifests: Manifest[]): string[] => {
   );
   for (const j of rebuilds) {
     if (applied.has(j.file)) fail(j, 'runs a rebuild: it must be a one-off template, not part of the kustomization');
+    const known = Object.entries(REBUILDS).find(([, { app }]) => runs(j, [rebuildEntry(app)]));
+    if (!known) fail(j, 'runs a rebuild which REBUILDS in manifests.spec.ts does not know');
+    else if (j.doc.metadata?.name !== known[0]) fail(j, `must be named ${known[0]} (the name its instructions use)`);
   }
-  if (!rebuilds.some((j) => runs(j, ['dist/apps/status-projector/src/rebuild.js']))) {
-    problems.push('k8s: needs a one-off Job template running the status-projector rebuild');
+  for (const { app } of Object.values(REBUILDS)) {
+    if (!rebuilds.some((j) => j.file === rebuildTemplate(app) && runs(j, [rebuildEntry(app)]))) {
+      problems.push(`k8s: needs a one-off Job template ${rebuildTemplate(app)} running the ${app} rebuild`);
+    }
   }
   for (const j of jobs) {
     if (j.doc.spec?.backoffLimit === undefined) fail(j, 'needs a backoffLimit');
@@ -794,6 +854,8 @@ const DUMMY_SECRETS: Record<string, string> = {
   ADMIN_API_TOKEN: 'an-admin-token-of-sufficient-length',
   PLATFORM_APP_SECRETS: 'app-secret-1,app-secret-2',
   PLATFORM_VERIFY_TOKEN: 'verify-token',
+  FALLBACK_SMS_URL: 'https://sms.example.internal/v1/messages',
+  FALLBACK_SMS_SECRET: 'an-sms-signing-key-of-sufficient-length',
 };
 
 // ---------------------------------------------------------------- the tests
@@ -809,7 +871,7 @@ describe('docker-compose.yml', () => {
     expect(schemaProblemsOfCompose(compose)).toEqual([]);
   });
 
-  it('wires kafka, postgres, topics, migrate, the apps and the status rebuild correctly', () => {
+  it('wires kafka, postgres, topics, migrate, the apps and the rebuilds correctly', () => {
     expect(checkCompose(compose)).toEqual([]);
   });
 
@@ -865,6 +927,46 @@ describe('docker-compose.yml', () => {
       });
     });
 
+    describe.each(Object.keys(CONSUMERS))('%s', (app) => {
+      it.each<[string, (c: ComposeFile) => void, RegExp]>([
+        [
+          'a consumer start position that does not exist',
+          (c) => Object.assign(svc(c, app).environment as Dict, { CONSUMER_START_FROM: 'beginning' }),
+          new RegExp(`${app}: environment rejected by @wahooks/config: [\\s\\S]*CONSUMER_START_FROM`),
+        ],
+        [
+          'a stop grace period without room for the batch in flight',
+          (c) => Object.assign(svc(c, app), { stop_grace_period: '20s' }),
+          new RegExp(`${app}: stop_grace_period 20s < drain 30s \\+ 5s`),
+        ],
+      ])(`rules: ${app} %s`, (_name, mutate, error) => {
+        expect(checkCompose(broken(mutate)).join('\n')).toMatch(error);
+      });
+    });
+
+    describe.each(Object.entries(REBUILDS).map(([name, { app }]) => [name, app]))('%s', (name, app) => {
+      it.each<[string, (c: ComposeFile) => void, RegExp]>([
+        ['started by a plain up', (c) => delete svc(c, name).profiles, new RegExp(`${name}: must be in profile tools`)],
+        [
+          'before the migrations',
+          (c) => delete (svc(c, name).depends_on as Dict)['migrate'],
+          new RegExp(`${name}: depends_on\\.migrate must be service_completed_successfully`),
+        ],
+        [
+          'running the live app instead',
+          (c) => Object.assign(svc(c, name), { command: ['node', `dist/apps/${app}/src/main.js`] }),
+          new RegExp(`${name}: command must run dist/apps/${app}/src/rebuild\\.js`),
+        ],
+        [
+          'an invalid environment',
+          (c) => Object.assign(svc(c, name).environment as Dict, { ADMIN_API_TOKEN: 'short' }),
+          new RegExp(`${name}: environment rejected by @wahooks/config: [\\s\\S]*ADMIN_API_TOKEN`),
+        ],
+      ])(`rules: ${name} %s`, (_name, mutate, error) => {
+        expect(checkCompose(broken(mutate)).join('\n')).toMatch(error);
+      });
+    });
+
     it.each<[string, (c: ComposeFile) => void, RegExp]>([
       ['kafka without healthcheck', (c) => delete svc(c, 'kafka').healthcheck, /kafka: needs a healthcheck/],
       ['a wrong Kafka image', (c) => Object.assign(svc(c, 'kafka'), { image: 'apache/kafka:latest' }), /apache\/kafka:4\.1\.1/],
@@ -876,24 +978,29 @@ describe('docker-compose.yml', () => {
         /status-projector: host port 127\.0\.0\.1:3000 is already published by intake/,
       ],
       [
-        'a consumer start position that does not exist',
-        (c) => Object.assign(svc(c, 'status-projector').environment as Dict, { CONSUMER_START_FROM: 'beginning' }),
-        /status-projector: environment rejected by @wahooks\/config: [\s\S]*CONSUMER_START_FROM/,
-      ],
-      [
         'invalid per-tenant stall limits',
         (c) => Object.assign(svc(c, 'status-projector').environment as Dict, { STALL_LIMITS_BY_TENANT: '{acme: 5}' }),
         /STALL_LIMITS_BY_TENANT/,
       ],
       [
-        'the rebuild started by a plain up',
-        (c) => delete svc(c, 'status-rebuild').profiles,
-        /status-rebuild: must be in profile tools/,
+        'invalid per-tenant fallback overrides',
+        (c) => Object.assign(svc(c, 'fallback-trigger').environment as Dict, { FALLBACK_TENANT_OVERRIDES: '{"acme": {"maxRetries": -1}}' }),
+        /fallback-trigger: environment rejected by @wahooks\/config: [\s\S]*FALLBACK_TENANT_OVERRIDES/,
       ],
       [
-        'the rebuild before the migrations',
-        (c) => delete (svc(c, 'status-rebuild').depends_on as Dict)['migrate'],
-        /status-rebuild: depends_on\.migrate must be service_completed_successfully/,
+        'an empty SMS provider URL (set instead of unset)',
+        (c) => Object.assign(svc(c, 'fallback-trigger').environment as Dict, { FALLBACK_SMS_URL: '' }),
+        /fallback-trigger: environment rejected by @wahooks\/config: [\s\S]*FALLBACK_SMS_URL/,
+      ],
+      [
+        'an alert dispatch batch of zero',
+        (c) => Object.assign(svc(c, 'template-monitor').environment as Dict, { ALERT_DISPATCH_BATCH: '0' }),
+        /template-monitor: environment rejected by @wahooks\/config: [\s\S]*ALERT_DISPATCH_BATCH/,
+      ],
+      [
+        'an unknown rebuild',
+        (c) => Object.assign(c.services, { 'other-rebuild': { ...svc(c, 'status-rebuild'), command: ['node', 'dist/apps/intake/src/rebuild.js'] } }),
+        /other-rebuild: runs dist\/apps\/intake\/src\/rebuild\.js, which REBUILDS in manifests\.spec\.ts does not know/,
       ],
       [
         'an app depending on a profiled tool',
@@ -934,9 +1041,8 @@ describe('k8s/', () => {
           `HorizontalPodAutoscaler/${app}`,
           `PodDisruptionBudget/${app}`,
         ]),
-        'ConfigMap/intake-config',
-        'ConfigMap/status-projector-config',
-        'Job/status-rebuild',
+        ...Object.keys(APPS).map((app) => `ConfigMap/${app}-config`),
+        ...Object.keys(REBUILDS).map((name) => `Job/${name}`),
       ]),
     );
   });
@@ -949,13 +1055,17 @@ describe('k8s/', () => {
     expect(checkK8s(manifests)).toEqual([]);
   });
 
-  it('one-off templates say so, and the rebuild says to stop the consumers first', () => {
+  it('one-off templates say so, and each rebuild says to stop its consumers first', () => {
     for (const file of ONE_OFF_TEMPLATES) {
       expect([file, readFileSync(path.join(ROOT, file), 'utf8')]).toEqual([file, expect.stringMatching(/not part of any kustomization/)]);
     }
-    expect(readFileSync(path.join(ROOT, 'k8s/status-projector/job-rebuild.yaml'), 'utf8')).toMatch(
-      /kubectl -n wahooks scale deployment\/status-projector --replicas=0/,
-    );
+    for (const { app } of Object.values(REBUILDS)) {
+      const file = rebuildTemplate(app);
+      expect([file, readFileSync(path.join(ROOT, file), 'utf8')]).toEqual([
+        file,
+        expect.stringContaining(`kubectl -n wahooks scale deployment/${app} --replicas=0`),
+      ]);
+    }
   });
 
   describe('rejects a broken copy', () => {
@@ -1063,28 +1173,116 @@ describe('k8s/', () => {
         /Deployment\/status-projector: container status-projector: environment rejected by @wahooks\/config: [\s\S]*STALL_LIMITS_BY_TENANT/,
       ],
       [
-        'more consumer replicas than partitions',
-        'HorizontalPodAutoscaler',
-        'status-projector',
-        (d) => ((d['spec'] as Dict)['maxReplicas'] = 12),
-        /HorizontalPodAutoscaler\/status-projector: maxReplicas 12 > 6 partitions of whatsapp\.webhooks\.raw\.v1/,
+        'invalid per-tenant fallback overrides',
+        'ConfigMap',
+        'fallback-trigger-config',
+        (d) => ((d['data'] as Dict)['FALLBACK_TENANT_OVERRIDES'] = '{"acme": {"actions": {"abc": "none"}}}'),
+        /Deployment\/fallback-trigger: container fallback-trigger: environment rejected by @wahooks\/config: [\s\S]*FALLBACK_TENANT_OVERRIDES/,
       ],
       [
-        'a consumer grace period without room for the batch in flight',
+        'an alert retry delay below its floor',
+        'ConfigMap',
+        'template-monitor-config',
+        (d) => ((d['data'] as Dict)['ALERT_RETRY_BASE_MS'] = '1'),
+        /Deployment\/template-monitor: container template-monitor: environment rejected by @wahooks\/config: [\s\S]*ALERT_RETRY_BASE_MS/,
+      ],
+      [
+        'a secret in a ConfigMap',
+        'ConfigMap',
+        'fallback-trigger-config',
+        (d) => ((d['data'] as Dict)['FALLBACK_SMS_SECRET'] = 'an-sms-signing-key-in-plain-sight'),
+        /ConfigMap\/fallback-trigger-config: holds FALLBACK_SMS_SECRET, a secret: it belongs in wahooks-secrets/,
+      ],
+      [
+        'a secret as a literal value',
         'Deployment',
-        'status-projector',
-        (d) => (podSpec(d)['terminationGracePeriodSeconds'] = 40),
-        /terminationGracePeriodSeconds 40 < preStop 10s \+ consumer drain 30s \+ 5s/,
+        'fallback-trigger',
+        (d) =>
+          ((container(d)['env'] as Dict[]).find((e) => e['name'] === 'FALLBACK_SMS_URL') as Dict)['value'] = 'https://sms.example.internal',
+        /Deployment\/fallback-trigger: container fallback-trigger: env FALLBACK_SMS_URL is a secret: read it from wahooks-secrets/,
       ],
       [
-        'a rebuild Job that runs nothing known',
-        'Job',
-        'status-rebuild',
-        (d) => (((podSpec(d)['containers'] as Dict[])[0] as Dict)['command'] = ['node', 'dist/apps/status-projector/src/main.js']),
-        /needs a one-off Job template running the status-projector rebuild/,
+        'an optional secret read as required',
+        'Deployment',
+        'fallback-trigger',
+        (d) =>
+          delete ((((container(d)['env'] as Dict[]).find((e) => e['name'] === 'FALLBACK_SMS_URL') as Dict)['valueFrom'] as Dict)[
+            'secretKeyRef'
+          ] as Dict)['optional'],
+        /Deployment\/fallback-trigger: container fallback-trigger: env FALLBACK_SMS_URL is optional for @wahooks\/config: its secretKeyRef needs optional: true/,
+      ],
+      [
+        'a required secret read as optional',
+        'Deployment',
+        'template-monitor',
+        (d) =>
+          ((((container(d)['env'] as Dict[]).find((e) => e['name'] === 'ADMIN_API_TOKEN') as Dict)['valueFrom'] as Dict)[
+            'secretKeyRef'
+          ] as Dict)['optional'] = true,
+        /Deployment\/template-monitor: container template-monitor: env ADMIN_API_TOKEN is required by @wahooks\/config/,
       ],
     ])('rules: %s', (_name, kind, name, mutate, error) => {
       expect(checkK8s(broken(kind, name, mutate)).join('\n')).toMatch(error);
+    });
+
+    // The same rules hold every consumer: partitions bound the HPA, the grace period covers the batch in flight.
+    describe.each(Object.keys(CONSUMERS))('%s', (app) => {
+      it.each<[string, string, (doc: Dict) => void, RegExp]>([
+        [
+          'more consumer replicas than partitions',
+          'HorizontalPodAutoscaler',
+          (d) => ((d['spec'] as Dict)['maxReplicas'] = 12),
+          new RegExp(`HorizontalPodAutoscaler/${app}: maxReplicas 12 > 6 partitions of whatsapp\\.webhooks\\.raw\\.v1`),
+        ],
+        [
+          'a consumer grace period without room for the batch in flight',
+          'Deployment',
+          (d) => (podSpec(d)['terminationGracePeriodSeconds'] = 40),
+          new RegExp(`Deployment/${app}: terminationGracePeriodSeconds 40 < preStop 10s \\+ consumer drain 30s \\+ 5s`),
+        ],
+        [
+          'a consumer start position that does not exist',
+          'ConfigMap',
+          (d) => ((d['data'] as Dict)['CONSUMER_START_FROM'] = 'beginning'),
+          new RegExp(`Deployment/${app}: container ${app}: environment rejected by @wahooks/config: [\\s\\S]*CONSUMER_START_FROM`),
+        ],
+      ])(`rules: ${app} %s`, (_name, kind, mutate, error) => {
+        expect(checkK8s(broken(kind, kind === 'ConfigMap' ? `${app}-config` : app, mutate)).join('\n')).toMatch(error);
+      });
+
+      it(`rules: ${app} two Deployments in one consumer group`, () => {
+        const copy = clone(manifests);
+        const twin = clone(find(copy, 'Deployment', app));
+        (twin.doc.metadata as Dict)['name'] = `${app}-twin`;
+        copy.push({ ...twin, file: `k8s/${app}/twin.yaml` });
+        expect(checkK8s(copy).join('\n')).toMatch(
+          new RegExp(`Deployment/${app}-twin: consumer group ${CONSUMERS[app]?.group} is already used by Deployment ${app}`),
+        );
+      });
+    });
+
+    // Every rebuild: a one-off template of its own, never applied by the kustomization.
+    describe.each(Object.entries(REBUILDS).map(([name, { app }]) => [name, app]))('%s', (name, app) => {
+      it(`rules: ${name} a Job that runs nothing known`, () => {
+        const copy = broken('Job', name, (d) => (((podSpec(d)['containers'] as Dict[])[0] as Dict)['command'] = ['node', `dist/apps/${app}/src/main.js`]));
+        expect(checkK8s(copy).join('\n')).toMatch(
+          new RegExp(`needs a one-off Job template k8s/${app}/job-rebuild\\.yaml running the ${app} rebuild`),
+        );
+      });
+
+      it(`rules: ${name} under another name than its instructions use`, () => {
+        const copy = broken('Job', name, (d) => ((d['metadata'] as Dict)['name'] = `${name}-2`));
+        expect(checkK8s(copy).join('\n')).toMatch(new RegExp(`Job/${name}-2: must be named ${name}`));
+      });
+
+      it(`rules: ${name} applied by the kustomization`, () => {
+        const copy = clone(manifests);
+        const kust = copy.find((m) => m.file === `k8s/${app}/kustomization.yaml`)!;
+        (kust.doc['resources'] as string[]).push('job-rebuild.yaml');
+        const problems = checkK8s(copy).join('\n');
+        expect(problems).toMatch(new RegExp(`k8s/${app}/job-rebuild\\.yaml: must not be part of the kustomization`));
+        expect(problems).toMatch(new RegExp(`Job/${name}: runs a rebuild: it must be a one-off template`));
+      });
     });
 
     it('rules: the Secret example applied by the kustomization', () => {
@@ -1096,23 +1294,5 @@ describe('k8s/', () => {
       expect(problems).toMatch(/Secret\/wahooks-secrets: secrets are provided by the platform/);
     });
 
-    it('rules: the rebuild Job applied by the kustomization', () => {
-      const copy = clone(manifests);
-      const kust = copy.find((m) => m.file === 'k8s/status-projector/kustomization.yaml')!;
-      (kust.doc['resources'] as string[]).push('job-rebuild.yaml');
-      const problems = checkK8s(copy).join('\n');
-      expect(problems).toMatch(/job-rebuild\.yaml: must not be part of the kustomization/);
-      expect(problems).toMatch(/Job\/status-rebuild: runs a rebuild: it must be a one-off template/);
-    });
-
-    it('rules: two Deployments in one consumer group', () => {
-      const copy = clone(manifests);
-      const twin = clone(find(copy, 'Deployment', 'status-projector'));
-      (twin.doc.metadata as Dict)['name'] = 'status-projector-twin';
-      copy.push({ ...twin, file: 'k8s/status-projector/twin.yaml' });
-      expect(checkK8s(copy).join('\n')).toMatch(
-        /Deployment\/status-projector-twin: consumer group wahooks-status-projector is already used by Deployment status-projector/,
-      );
-    });
   });
 });
