@@ -1,6 +1,7 @@
 import { configSchema, RawConfig } from './config.schema';
 import { AlertsConfig, toAlertsConfig } from './alerts.config';
 import { FallbackConfig, toFallbackConfig } from './fallback.config';
+import { InboundConfig, toInboundConfig } from './inbound.config';
 
 /** The typed, validated configuration shared by every app. */
 export interface AppConfig {
@@ -25,6 +26,8 @@ export interface AppConfig {
   fallback: FallbackConfig;
   // --- alerts (apps/template-monitor) ---
   alerts: AlertsConfig;
+  // --- inbound (apps/inbound-reply) ---
+  inbound: InboundConfig;
 }
 
 export class ConfigError extends Error {
@@ -74,6 +77,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     fallback: toFallbackConfig(c),
     // --- alerts (apps/template-monitor) ---
     alerts: toAlertsConfig(c),
+    // --- inbound (apps/inbound-reply) ---
+    inbound: toInboundConfig(c),
   };
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { alertsEnv } from './alerts.config';
 import { fallbackEnv } from './fallback.config';
+import { inboundEnv } from './inbound.config';
 
 const csv = z
   .string()
@@ -70,6 +71,8 @@ export const configSchema = z.object({
   ...fallbackEnv,
   // --- alerts (apps/template-monitor): see alerts.config.ts ---
   ...alertsEnv,
+  // --- inbound (apps/inbound-reply): see inbound.config.ts ---
+  ...inboundEnv,
 });
 
 export type RawConfig = z.output<typeof configSchema>;

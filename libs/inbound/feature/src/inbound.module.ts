@@ -1,0 +1,47 @@
+import { Module } from '@nestjs/common';
+
+import { APP_CONFIG, AppConfig } from '@wahooks/config';
+import { EventStore } from '@wahooks/event-store';
+import { OutboxModule } from '@wahooks/outbox';
+import { TenancyModule } from '@wahooks/tenancy';
+
+import { ContactRepository } from './contact.repository';
+import { ConversationRepository } from './conversation.repository';
+import { InboundController } from './inbound.controller';
+import { InboundConsumer } from './inbound.consumer';
+import { InboundIngestService } from './inbound-ingest.service';
+import { InboundMessageRepository } from './inbound-message.repository';
+import { InboundProjector } from './inbound-projector';
+import { InboundQueryRepository } from './inbound-query.repository';
+import { InboundRebuilder } from './inbound-rebuilder.service';
+import { MediaFetcher } from './media-fetcher.service';
+import { MediaRepository } from './media.repository';
+import { FilesystemMediaStorage, MEDIA_STORAGE } from './media-storage';
+
+/** Media storage: the filesystem under MEDIA_STORAGE_DIR. An S3-compatible MediaStorage replaces this factory. */
+const mediaStorage = {
+  provide: MEDIA_STORAGE,
+  inject: [APP_CONFIG],
+  useFactory: (config: AppConfig) => new FilesystemMediaStorage(config.inbound.media.storageDir),
+};
+
+/** Inbound customer messages: consumer, projections, media downloads, read API, rebuild. Needs Prisma, config, metrics. */
+@Module({
+  imports: [TenancyModule, OutboxModule],
+  controllers: [InboundController, InboundConsumer],
+  providers: [
+    EventStore,
+    ContactRepository,
+    ConversationRepository,
+    InboundMessageRepository,
+    MediaRepository,
+    InboundQueryRepository,
+    InboundProjector,
+    InboundIngestService,
+    MediaFetcher,
+    InboundRebuilder,
+    mediaStorage,
+  ],
+  exports: [InboundIngestService, MediaFetcher, InboundRebuilder, OutboxModule],
+})
+export class InboundModule {}

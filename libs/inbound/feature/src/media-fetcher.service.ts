@@ -1,0 +1,146 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+
+import { APP_CONFIG, AppConfig, graphConfigFor } from '@wahooks/config';
+import { backoffMs } from '@wahooks/consumer-runtime';
+import { InboundTopics } from '@wahooks/events-contract';
+import { EventStore, NewEvent } from '@wahooks/event-store';
+import { MetricsService } from '@wahooks/observability';
+import { OutboxMessage, OutboxRelay, OutboxRepository } from '@wahooks/outbox';
+import { SqlTransactions } from '@wahooks/prisma';
+
+import { DownloadOutcome, downloadMedia } from './graph-media.client';
+import { INBOUND_SCHEMA_VERSION, InboundEventTypes, inboundStream } from './inbound-events.mapper';
+import { ClaimedMedia, MediaRepository } from './media.repository';
+import { MEDIA_STORAGE, mediaKey, MediaStorage } from './media-storage';
+
+const BATCH = 4;
+
+type Settled = { job: ClaimedMedia; outcome: DownloadOutcome; storageKey?: string };
+
+/**
+ * Downloads the media of inbound messages before Meta's ids expire, off the
+ * consumer's hot path. A round claims due rows (a lease, see
+ * MediaRepository), downloads and stores them outside any transaction, then
+ * records each outcome in one transaction: the row, a `media.stored` /
+ * `media.failed` event when final, its outbox row. Failures are retried with
+ * backoff up to INBOUND_MEDIA_MAX_ATTEMPTS, then recorded as failed.
+ */
+@Injectable()
+export class MediaFetcher implements OnApplicationShutdown {
+  private readonly logger = new Logger(MediaFetcher.name);
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private started = false;
+  private stopped = false;
+  private readonly attemptsMetric;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly sql: SqlTransactions,
+    private readonly repo: MediaRepository,
+    private readonly store: EventStore,
+    private readonly outbox: OutboxRepository,
+    private readonly relay: OutboxRelay,
+    @Inject(MEDIA_STORAGE) private readonly storage: MediaStorage,
+    metrics: MetricsService,
+  ) {
+    this.attemptsMetric = metrics.counter('wahooks_inbound_media_attempts_total', 'Media download attempts, by result', ['tenant', 'result']);
+  }
+
+  start(): void {
+    this.started = true;
+    this.timer = setInterval(() => this.kick(), this.config.inbound.media.pollMs);
+    this.kick();
+  }
+
+  kick(): void {
+    if (!this.started || this.stopped || this.running) return;
+    this.running = this.drain()
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'media round failed; will retry'))
+      .finally(() => (this.running = undefined));
+  }
+
+  async drain(): Promise<void> {
+    while (!this.stopped && (await this.round()) > 0);
+  }
+
+  /** One claim-download-record round; returns how many rows it handled. */
+  async round(): Promise<number> {
+    const m = this.config.inbound.media;
+    const leaseMs = 2 * m.timeoutMs + 30_000;
+    const jobs = await this.sql.run((tx) => this.repo.claimDue(tx, BATCH, leaseMs));
+    if (jobs.length === 0) return 0;
+    const settled = await Promise.all(jobs.map((job) => this.fetch(job)));
+    const published = await this.sql.run(async (tx) => {
+      const events: NewEvent[] = [];
+      const messages: OutboxMessage[] = [];
+      for (const s of settled) {
+        const final = await this.record(tx, s);
+        if (!final) continue;
+        events.push(final.event);
+        messages.push(final.message);
+      }
+      const { appended } = await this.store.appendBatch(tx, events);
+      const fresh = new Set(appended.map((e) => e.idempotencyKey));
+      const toPublish = messages.filter((msg) => fresh.has(msg.idempotencyKey));
+      await this.outbox.add(tx, toPublish);
+      return toPublish.length;
+    });
+    if (published > 0) this.relay.kick();
+    return jobs.length;
+  }
+
+  private async fetch(job: ClaimedMedia): Promise<Settled> {
+    const graph = graphConfigFor(this.config.inbound, job.tenantId);
+    if (!graph) return { job, outcome: { ok: false, retryable: false, error: 'no Graph API access token configured for this tenant (INBOUND_GRAPH_CONFIG)' } };
+    const m = this.config.inbound.media;
+    const outcome = await downloadMedia(graph, job.mediaId, { timeoutMs: m.timeoutMs, maxBytes: m.maxBytes });
+    if (!outcome.ok) return { job, outcome };
+    const storageKey = mediaKey(job.tenantId, job.wamid, outcome.mimeType ?? job.mimeType);
+    try {
+      await this.storage.put(storageKey, outcome.bytes);
+    } catch (error) {
+      return { job, outcome: { ok: false, retryable: true, error: `storage: ${error instanceof Error ? error.message : String(error)}` } };
+    }
+    return { job, outcome, storageKey };
+  }
+
+  /** Updates the row; returns the event and publication when the job is finished. */
+  private async record(tx: Parameters<MediaRepository['stored']>[0], s: Settled): Promise<{ event: NewEvent; message: OutboxMessage } | undefined> {
+    const { job, outcome } = s;
+    const attempts = job.attempts + 1;
+    const log = { tenant: job.tenantId, wamid: job.wamid, attempts };
+    const m = this.config.inbound.media;
+    if (outcome.ok && s.storageKey) {
+      this.attemptsMetric.inc({ tenant: job.tenantId, result: 'stored' });
+      await this.repo.stored(tx, job, attempts, { storageKey: s.storageKey, size: outcome.bytes.length, sha256: outcome.sha256, mimeType: outcome.mimeType });
+      return this.final(job, InboundEventTypes.mediaStored, { kind: 'media.stored', mimeType: outcome.mimeType ?? job.mimeType, sha256: outcome.sha256, sizeBytes: outcome.bytes.length, storageKey: s.storageKey, attempts });
+    }
+    const error = outcome.ok ? 'not stored' : outcome.error;
+    const retryable = !outcome.ok && outcome.retryable;
+    this.attemptsMetric.inc({ tenant: job.tenantId, result: retryable ? 'retryable-error' : 'error' });
+    if (!retryable || attempts >= m.maxAttempts) {
+      this.logger.error({ ...log, error }, 'media download failed for good');
+      await this.repo.failed(tx, job, attempts, error);
+      return this.final(job, InboundEventTypes.mediaFailed, { kind: 'media.failed', error, attempts });
+    }
+    this.logger.warn({ ...log, error }, 'media download failed; will retry');
+    await this.repo.reschedule(tx, job, attempts, backoffMs(attempts, m.backoffBaseMs, m.backoffCapMs), error);
+    return undefined;
+  }
+
+  private final(job: ClaimedMedia, type: string, detail: Record<string, unknown>): { event: NewEvent; message: OutboxMessage } {
+    const key = `${type}:${job.wamid}`;
+    const payload = { schemaVersion: 1, tenantId: job.tenantId, wamid: job.wamid, mediaId: job.mediaId, ...detail, at: new Date().toISOString() };
+    return {
+      event: { tenantId: job.tenantId, streamId: inboundStream(job.wamid), type, schemaVersion: INBOUND_SCHEMA_VERSION, data: payload, idempotencyKey: key, metadata: { wamid: job.wamid } },
+      message: { tenantId: job.tenantId, topic: InboundTopics.media, key: job.tenantId, payload, idempotencyKey: key },
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.running;
+  }
+}

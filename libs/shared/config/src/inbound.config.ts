@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+/**
+ * The inbound-reply service's section of the configuration (apps/inbound-reply),
+ * kept in its own file so other services' sections can be edited beside it.
+ */
+
+const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+
+const graphTenant = z.object({
+  accessToken: z.string().min(1),
+  baseUrl: z.string().url().optional(),
+  version: z.string().regex(/^v\d+\.\d+$/).optional(),
+});
+
+export const inboundEnv = {
+  /** Graph API host; per-tenant `baseUrl` in INBOUND_GRAPH_CONFIG wins. */
+  GRAPH_BASE_URL: z.string().url().default('https://graph.facebook.com'),
+  GRAPH_API_VERSION: z.string().regex(/^v\d+\.\d+$/).default('v23.0'),
+  /** {"<tenant>": {"accessToken": "...", "baseUrl"?: "...", "version"?: "v23.0"}}; tokens are never logged. */
+  INBOUND_GRAPH_CONFIG: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return {};
+      try {
+        return z.record(z.string(), graphTenant).parse(JSON.parse(v));
+      } catch {
+        // Never echo the value: it holds access tokens.
+        ctx.addIssue({ code: 'custom', message: 'must be JSON: {"<tenant>": {"accessToken": "...", "baseUrl"?: "https://...", "version"?: "v23.0"}}' });
+        return z.NEVER;
+      }
+    }),
+  /** Root of the filesystem media storage. */
+  MEDIA_STORAGE_DIR: z.string().min(1).default('.data/media'),
+  INBOUND_MEDIA_POLL_MS: int(1000, 10),
+  /** Per HTTP request to the Graph API or the media URL. */
+  INBOUND_MEDIA_TIMEOUT_MS: int(15_000, 50),
+  /** Attempts before a media download is recorded as failed. */
+  INBOUND_MEDIA_MAX_ATTEMPTS: int(6, 1),
+  INBOUND_MEDIA_BACKOFF_BASE_MS: int(2000, 1),
+  INBOUND_MEDIA_BACKOFF_CAP_MS: int(10 * 60_000, 1),
+  /** Larger files are refused (Meta's own cap is 100 MB). */
+  INBOUND_MEDIA_MAX_BYTES: int(100 * 1024 * 1024, 1),
+};
+
+type InboundRaw = z.output<z.ZodObject<typeof inboundEnv>>;
+
+export interface GraphTenantConfig {
+  accessToken: string;
+  baseUrl: string;
+  version: string;
+}
+
+export interface InboundConfig {
+  graph: { baseUrl: string; version: string; byTenant: Record<string, { accessToken: string; baseUrl?: string | undefined; version?: string | undefined }> };
+  media: { storageDir: string; pollMs: number; timeoutMs: number; maxAttempts: number; backoffBaseMs: number; backoffCapMs: number; maxBytes: number };
+}
+
+export function toInboundConfig(c: InboundRaw): InboundConfig {
+  return {
+    graph: { baseUrl: c.GRAPH_BASE_URL, version: c.GRAPH_API_VERSION, byTenant: c.INBOUND_GRAPH_CONFIG },
+    media: {
+      storageDir: c.MEDIA_STORAGE_DIR,
+      pollMs: c.INBOUND_MEDIA_POLL_MS,
+      timeoutMs: c.INBOUND_MEDIA_TIMEOUT_MS,
+      maxAttempts: c.INBOUND_MEDIA_MAX_ATTEMPTS,
+      backoffBaseMs: c.INBOUND_MEDIA_BACKOFF_BASE_MS,
+      backoffCapMs: c.INBOUND_MEDIA_BACKOFF_CAP_MS,
+      maxBytes: c.INBOUND_MEDIA_MAX_BYTES,
+    },
+  };
+}
+
+/** The Graph settings for a tenant, defaults filled in; undefined when it has no token. */
+export function graphConfigFor(config: InboundConfig, tenantId: string): GraphTenantConfig | undefined {
+  const t = config.graph.byTenant[tenantId];
+  if (!t) return undefined;
+  return { accessToken: t.accessToken, baseUrl: (t.baseUrl ?? config.graph.baseUrl).replace(/\/+$/, ''), version: t.version ?? config.graph.version };
+}
