@@ -32,7 +32,7 @@ stop_all() {
 trap stop_all INT TERM
 
 # app name, port
-APPS=("intake 3000" "status-projector 3001" "fallback-trigger 3002" "template-monitor 3003")
+APPS=("intake 3000" "status-projector 3001" "fallback-trigger 3002" "template-monitor 3003" "inbound-reply 3004")
 for spec in "${APPS[@]}"; do
   read -r name port <<<"$spec"
   HTTP_PORT="$port" node "dist/apps/$name/src/main.js" >>".data/logs/$name.log" 2>&1 &
@@ -63,7 +63,7 @@ Verification handshake:
 Then read the message's timeline from the status ledger (an API key of the tenant: npm run tenants -- create-api-key demo me):
   curl -H "X-Api-Key: \$KEY" http://127.0.0.1:3001/v1/messages/wamid.demo1
 
-Health and metrics of every app (ports 3000-3003): /health/ready  /metrics
+Health and metrics of every app (ports 3000-3004): /health/ready  /metrics
 Ctrl-C stops the apps; 'bash scripts/kafka.sh stop' stops Kafka.
 HOWTO
 
