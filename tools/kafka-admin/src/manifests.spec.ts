@@ -68,6 +68,7 @@ const APPS: Record<string, string> = {
   'status-projector': 'dist/apps/status-projector/src/main.js',
   'fallback-trigger': 'dist/apps/fallback-trigger/src/main.js',
   'template-monitor': 'dist/apps/template-monitor/src/main.js',
+  'inbound-reply': 'dist/apps/inbound-reply/src/main.js',
 };
 /** A long-running app's entry point: `dist/apps/<app>/src/main.js`. */
 const APP_ENTRY = /^dist\/apps\/([a-z0-9-]+)\/src\/main\.js$/;
@@ -82,6 +83,7 @@ const CONSUMERS: Record<string, { group: string; topics: string[] }> = {
   'status-projector': { group: 'wahooks-status-projector', topics: [Topics.webhooksRaw, Topics.messagesAccepted] },
   'fallback-trigger': { group: 'wahooks-fallback-trigger', topics: [Topics.webhooksRaw, Topics.messagesAccepted] },
   'template-monitor': { group: 'wahooks-template-monitor', topics: [Topics.webhooksRaw] },
+  'inbound-reply': { group: 'wahooks-inbound-reply', topics: [Topics.webhooksRaw] },
 };
 /**
  * Projection rebuilds (`dist/apps/<app>/src/rebuild.js`): they drop a projection
@@ -93,6 +95,7 @@ const REBUILDS: Record<string, { app: string }> = {
   'status-rebuild': { app: 'status-projector' },
   'fallback-rebuild': { app: 'fallback-trigger' },
   'template-rebuild': { app: 'template-monitor' },
+  'inbound-rebuild': { app: 'inbound-reply' },
 };
 const rebuildEntry = (app: string): string => `dist/apps/${app}/src/rebuild.js`;
 const rebuildTemplate = (app: string): string => `k8s/${app}/job-rebuild.yaml`;
@@ -856,6 +859,7 @@ const DUMMY_SECRETS: Record<string, string> = {
   PLATFORM_VERIFY_TOKEN: 'verify-token',
   FALLBACK_SMS_URL: 'https://sms.example.internal/v1/messages',
   FALLBACK_SMS_SECRET: 'an-sms-signing-key-of-sufficient-length',
+  INBOUND_GRAPH_CONFIG: '{"acme": {"accessToken": "a-graph-api-access-token"}}',
 };
 
 // ---------------------------------------------------------------- the tests
