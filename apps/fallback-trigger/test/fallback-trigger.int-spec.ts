@@ -141,7 +141,9 @@ describe('fallback-trigger end to end: intake → Kafka → policies → side ef
     await post(statusesBody([{ wamid: w, status: 'delivered', ts: t() + 1, recipient: '15557654321' }]));
     await post(statusesBody([{ wamid: w, status: 'read', ts: t() + 2, recipient: '15557654321' }]));
     const events = await reader.waitFor((rs) => rs.some((r) => r.topic === FallbackTopics.fallbackEvents && r.value?.toString().includes('"superseded"') && r.value.toString().includes(w)));
-    const kinds = events.filter((r) => r.topic === FallbackTopics.fallbackEvents && r.value?.toString().includes(w)).map((r) => (JSON.parse(r.value!.toString()) as { kind: string }).kind);
+    // At least once on the wire; exactly once per idempotency key, which is what consumers act on.
+    const mine = events.filter((r) => r.topic === FallbackTopics.fallbackEvents && r.value?.toString().includes(w));
+    const kinds = [...new Map(mine.map((r) => [r.headers['wahooks-idempotency-key'], r])).values()].map((r) => (JSON.parse(r.value!.toString()) as { kind: string }).kind);
     expect(kinds.filter((k) => k === 'superseded')).toHaveLength(1);
     expect(kinds).toEqual(expect.arrayContaining(['sms-requested', 'sms-sent', 'superseded']));
     expect((await view(w))?.supersededBy).toBe('delivered');

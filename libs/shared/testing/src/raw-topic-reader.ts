@@ -67,3 +67,12 @@ export class TopicReader {
     await this.consumer?.disconnect();
   }
 }
+
+/**
+ * Outbox relays publish at least once (a retried round can publish a row
+ * again); consumers act once per `wahooks-idempotency-key`. Tests that count
+ * published events count them the same way.
+ */
+export function distinctByIdempotencyKey(records: ReadRecord[]): ReadRecord[] {
+  return [...new Map(records.map((r) => [r.headers['wahooks-idempotency-key'] ?? `${r.topic}/${r.partition}/${r.message.offset}`, r])).values()];
+}
