@@ -70,5 +70,9 @@ describe('npm run bench -- --smoke', () => {
     for (const f of status.report.figures) expect(f.measured).toMatch(/\d/);
     expect(status.report.runs[0]?.result.ok).toBeGreaterThan(0);
     expect(markdown).toContain('<!-- bench:status:begin -->');
+
+    const inbound = result.suites.find((s) => s.id === 'inbound')!;
+    expect(inbound.report.figures[0]?.measured).toMatch(/\d+ vs \d+ rows\/s/);
+    expect(markdown).toContain('<!-- bench:inbound:begin -->');
   });
 });

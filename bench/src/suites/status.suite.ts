@@ -38,7 +38,7 @@ export const statusSuite: Suite = {
     let intake: TargetProcess | undefined;
     try {
       const baseline = await plainInsert(db, records, ctx);
-      projector = await startProjector(ctx);
+      projector = await startConsumerService(ctx, 'status-projector');
       const run = randomBytes(3).toString('hex');
       const single = await throughKafka(ctx, db, [`bench-status-${run}`], records);
       // Many tenants: their keys spread over the topic's partitions, consumed concurrently.
@@ -80,15 +80,15 @@ export const statusSuite: Suite = {
   },
 };
 
-async function startProjector(ctx: BenchContext): Promise<TargetProcess> {
+export async function startConsumerService(ctx: BenchContext, app: string): Promise<TargetProcess> {
   const port = await freePort();
-  return forkTarget('status-projector', distPath('apps', 'status-projector', 'src', 'main.js'), {
+  return forkTarget(app, distPath('apps', app, 'src', 'main.js'), {
     env: {
       ...ctx.env,
       HTTP_PORT: String(port),
       HTTP_HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
-      CONSUMER_GROUP_ID: `bench-status-${randomBytes(4).toString('hex')}`,
+      CONSUMER_GROUP_ID: `bench-${app}-${randomBytes(4).toString('hex')}`,
       CONSUMER_START_FROM: 'latest',
     },
     ready: { kind: 'http', port, path: '/health/ready' },
@@ -96,7 +96,7 @@ async function startProjector(ctx: BenchContext): Promise<TargetProcess> {
   });
 }
 
-async function plainInsert(db: Client, records: number, ctx: BenchContext): Promise<number> {
+export async function plainInsert(db: Client, records: number, ctx: BenchContext): Promise<number> {
   await db.query(`CREATE TABLE IF NOT EXISTS ${BASELINE_TABLE} (LIKE events INCLUDING ALL)`);
   await db.query(`TRUNCATE ${BASELINE_TABLE}`);
   const rows = baselineRows(`bench-base-${randomBytes(3).toString('hex')}`, records, PER_RECORD);
