@@ -56,6 +56,16 @@ describe('intake against the real broker and database', () => {
     expect(new Set(published.map((r) => r.partition)).size).toBe(1);
   });
 
+  it('accepts JSON with media type parameters', async () => {
+    const body = textEnvelope(tenant.wabaId, tenant.phoneNumberId, 'with-charset');
+    const res = await fetch(`${url}/webhooks/whatsapp/${tenant.id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8', 'x-hub-signature-256': sign(body, tenant.secret) },
+      body,
+    });
+    expect(res.status).toBe(200);
+  });
+
   it('verifies escaped-unicode bodies over the raw bytes', async () => {
     const body = Buffer.from(textEnvelope(tenant.wabaId, tenant.phoneNumberId, 'x').replace('"x"', '"\\u00e4\\u00f6\\u00e5"'));
     const ok = await postWebhook(`${url}/webhooks/whatsapp/${tenant.id}`, body, { 'x-hub-signature-256': sign(body, tenant.secret) });

@@ -12,7 +12,8 @@ const WEBHOOK_PATH = /^\/webhooks\//;
 export function configureBodyParsing(app: FastifyInstance, bodyLimit: number): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
-    /^application\/([a-z.+-]*\+)?json$/,
+    // Media type parameters (charset…) allowed: Fastify matches a RegExp against the whole header.
+    /^application\/([a-z.+-]*\+)?json\s*(;.*)?$/i,
     { parseAs: 'buffer', bodyLimit },
     (req: { url: string }, body: Buffer, done: (err: Error | null, body?: unknown) => void) => {
       if (WEBHOOK_PATH.test(req.url)) return done(null, body);

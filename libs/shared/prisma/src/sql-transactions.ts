@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Pool, PoolClient, types } from 'pg';
 
 import { APP_CONFIG, AppConfig } from '@wahooks/config';
@@ -37,11 +37,17 @@ const toParam = (v: unknown): unknown => (typeof v === 'bigint' ? v.toString() :
  */
 @Injectable()
 export class SqlTransactions implements OnApplicationShutdown {
+  private readonly logger = new Logger(SqlTransactions.name);
   private readonly pool: Pool;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.pool = new Pool({ connectionString: config.database.url, max: config.database.poolSize, types: typeParsers });
+    // An idle client whose server went away (Postgres restarted: 57P01) emits
+    // 'error' on the pool; unhandled, that would kill the process. The pool
+    // drops the client, and the next transaction gets a fresh connection.
+    this.pool.on('error', (error) => this.logger.warn({ err: error.message }, 'idle database connection lost; it will be replaced'));
   }
+
 
   async run<T>(work: (tx: SqlTx) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
