@@ -17,12 +17,14 @@ import { InboundRebuilder } from './inbound-rebuilder.service';
 import { MediaFetcher } from './media-fetcher.service';
 import { MediaRepository } from './media.repository';
 import { FilesystemMediaStorage, MEDIA_STORAGE } from './media-storage';
+import { S3MediaStorage } from './s3-media-storage';
 
-/** Media storage: the filesystem under MEDIA_STORAGE_DIR. An S3-compatible MediaStorage replaces this factory. */
+/** Media storage: the filesystem under MEDIA_STORAGE_DIR, or an S3-compatible bucket (MEDIA_STORAGE=s3). */
 const mediaStorage = {
   provide: MEDIA_STORAGE,
   inject: [APP_CONFIG],
-  useFactory: (config: AppConfig) => new FilesystemMediaStorage(config.inbound.media.storageDir),
+  useFactory: (config: AppConfig) =>
+    config.inbound.storage.kind === 's3' ? new S3MediaStorage(config.inbound.storage.s3) : new FilesystemMediaStorage(config.inbound.media.storageDir),
 };
 
 /** Inbound customer messages: consumer, projections, media downloads, read API, rebuild. Needs Prisma, config, metrics. */

@@ -36,4 +36,15 @@ describe('loadConfig', () => {
   it('fails fast when required variables are missing', () => {
     expect(() => loadConfig({})).toThrow(/DATABASE_URL/);
   });
+
+  it('requires a bucket for S3 media storage and both S3 keys or neither', () => {
+    expect(() => loadConfig({ ...valid, MEDIA_STORAGE: 's3' })).toThrow(/MEDIA_S3_BUCKET/);
+    expect(() => loadConfig({ ...valid, MEDIA_STORAGE: 's3', MEDIA_S3_BUCKET: 'b', MEDIA_S3_ACCESS_KEY_ID: 'k' })).toThrow(/set both or neither/);
+    const c = loadConfig({ ...valid, MEDIA_STORAGE: 's3', MEDIA_S3_BUCKET: 'b', MEDIA_S3_ENDPOINT: 'http://minio:9000', MEDIA_S3_FORCE_PATH_STYLE: 'true' });
+    expect(c.inbound.storage).toEqual({
+      kind: 's3',
+      s3: { bucket: 'b', region: 'us-east-1', endpoint: 'http://minio:9000', forcePathStyle: true, credentials: undefined, prefix: '' },
+    });
+    expect(loadConfig(valid).inbound.storage).toEqual({ kind: 'fs' });
+  });
 });

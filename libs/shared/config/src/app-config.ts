@@ -47,6 +47,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const c = parsed.data;
+  const crossField = [
+    ...(c.MEDIA_STORAGE === 's3' && !c.MEDIA_S3_BUCKET ? ['MEDIA_S3_BUCKET: required when MEDIA_STORAGE=s3'] : []),
+    ...(Boolean(c.MEDIA_S3_ACCESS_KEY_ID) !== Boolean(c.MEDIA_S3_SECRET_ACCESS_KEY)
+      ? ['MEDIA_S3_ACCESS_KEY_ID / MEDIA_S3_SECRET_ACCESS_KEY: set both or neither']
+      : []),
+  ];
+  if (crossField.length > 0) throw new ConfigError(crossField);
   return {
     env: c.NODE_ENV,
     logLevel: c.LOG_LEVEL,

@@ -31,8 +31,20 @@ export const inboundEnv = {
         return z.NEVER;
       }
     }),
+  /** Where media bytes go: the local filesystem (default) or an S3-compatible bucket. */
+  MEDIA_STORAGE: z.enum(['fs', 's3']).default('fs'),
   /** Root of the filesystem media storage. */
   MEDIA_STORAGE_DIR: z.string().min(1).default('.data/media'),
+  /** S3-compatible storage (AWS, MinIO, R2, …); credentials from the Secret. */
+  MEDIA_S3_BUCKET: z.string().min(1).optional(),
+  MEDIA_S3_REGION: z.string().min(1).default('us-east-1'),
+  /** Endpoint of a non-AWS S3 implementation, e.g. http://minio:9000; unset for AWS. */
+  MEDIA_S3_ENDPOINT: z.string().url().optional(),
+  MEDIA_S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  MEDIA_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  MEDIA_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** Prefix of every object key, e.g. "wahooks/media/". */
+  MEDIA_S3_PREFIX: z.string().default(''),
   INBOUND_MEDIA_POLL_MS: int(1000, 10),
   /** Per HTTP request to the Graph API or the media URL. */
   INBOUND_MEDIA_TIMEOUT_MS: int(15_000, 50),
@@ -55,6 +67,17 @@ export interface GraphTenantConfig {
 export interface InboundConfig {
   graph: { baseUrl: string; version: string; byTenant: Record<string, { accessToken: string; baseUrl?: string | undefined; version?: string | undefined }> };
   media: { storageDir: string; pollMs: number; timeoutMs: number; maxAttempts: number; backoffBaseMs: number; backoffCapMs: number; maxBytes: number };
+  storage: { kind: 'fs' } | { kind: 's3'; s3: S3StorageConfig };
+}
+
+export interface S3StorageConfig {
+  bucket: string;
+  region: string;
+  endpoint: string | undefined;
+  forcePathStyle: boolean;
+  /** Both or neither; without them the AWS default credential chain applies (IRSA, instance role…). */
+  credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+  prefix: string;
 }
 
 export function toInboundConfig(c: InboundRaw): InboundConfig {
@@ -69,6 +92,24 @@ export function toInboundConfig(c: InboundRaw): InboundConfig {
       backoffCapMs: c.INBOUND_MEDIA_BACKOFF_CAP_MS,
       maxBytes: c.INBOUND_MEDIA_MAX_BYTES,
     },
+    storage:
+      c.MEDIA_STORAGE === 's3'
+        ? {
+            kind: 's3',
+            s3: {
+              // Presence is checked by the schema's refinement (see config.schema.ts).
+              bucket: c.MEDIA_S3_BUCKET ?? '',
+              region: c.MEDIA_S3_REGION,
+              endpoint: c.MEDIA_S3_ENDPOINT,
+              forcePathStyle: c.MEDIA_S3_FORCE_PATH_STYLE,
+              credentials:
+                c.MEDIA_S3_ACCESS_KEY_ID && c.MEDIA_S3_SECRET_ACCESS_KEY
+                  ? { accessKeyId: c.MEDIA_S3_ACCESS_KEY_ID, secretAccessKey: c.MEDIA_S3_SECRET_ACCESS_KEY }
+                  : undefined,
+              prefix: c.MEDIA_S3_PREFIX,
+            },
+          }
+        : { kind: 'fs' },
   };
 }
 
