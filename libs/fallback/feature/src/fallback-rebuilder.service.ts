@@ -1,13 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 
-import { EventStore } from '@wahooks/event-store';
+import { EventStore, rebuildProjection } from '@wahooks/event-store';
 import { PrismaService } from '@wahooks/prisma';
 
 import { toDomain } from './fallback-events.mapper';
 import { FallbackMessageRepository } from './fallback-message.repository';
 import { FallbackRecorder } from './fallback-recorder.service';
 
-const PAGE = 5000;
 export const FALLBACK_REBUILD_CHECKPOINT = 'fallback-projection';
 
 /**
@@ -30,28 +29,18 @@ export class FallbackRebuilder {
   ) {}
 
   async rebuild(): Promise<{ events: number; lastPosition: string }> {
-    const until = await this.store.settledPosition(this.prisma, { timeoutMs: 30_000 });
-    return this.prisma.$transaction(
-      async (tx) => {
-        await this.messages.truncate(tx);
-        let after = 0n;
-        let events = 0;
-        for (;;) {
-          const page = await this.store.readAll(tx, { afterPosition: after, limit: PAGE, untilPosition: until });
-          if (page.length === 0) break;
-          const mine = page.filter((e) => toDomain(e) !== undefined);
-          const ws = this.recorder.workspace(tx);
-          await ws.preload(mine);
-          for (const e of mine) await ws.applyRecorded(e);
-          await ws.flush();
-          events += mine.length;
-          after = page[page.length - 1]?.globalPosition ?? after;
-        }
-        await this.store.saveCheckpoint(tx, FALLBACK_REBUILD_CHECKPOINT, after);
-        this.logger.log({ events, lastPosition: after.toString() }, 'fallback projections rebuilt');
-        return { events, lastPosition: after.toString() };
+    const result = await rebuildProjection(this.store, this.prisma, {
+      checkpoint: FALLBACK_REBUILD_CHECKPOINT,
+      truncate: (tx) => this.messages.truncate(tx),
+      select: (e) => toDomain(e) !== undefined,
+      apply: async (tx, events) => {
+        const ws = this.recorder.workspace(tx);
+        await ws.preload(events);
+        for (const e of events) await ws.applyRecorded(e);
+        await ws.flush();
       },
-      { maxWait: 10_000, timeout: 60 * 60_000 },
-    );
+    });
+    this.logger.log(result, 'fallback projections rebuilt');
+    return result;
   }
 }

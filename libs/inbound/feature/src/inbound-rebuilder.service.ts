@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 
-import { EventStore } from '@wahooks/event-store';
+import { EventStore, rebuildProjection } from '@wahooks/event-store';
 import { PrismaService } from '@wahooks/prisma';
 
 import { ContactRepository } from './contact.repository';
@@ -9,7 +9,6 @@ import { InboundEventTypes } from './inbound-events.mapper';
 import { InboundMessageRepository } from './inbound-message.repository';
 import { InboundProjector } from './inbound-projector';
 
-const PAGE = 5000;
 export const INBOUND_REBUILD_CHECKPOINT = 'inbound-projection';
 
 /**
@@ -34,27 +33,17 @@ export class InboundRebuilder {
   ) {}
 
   async rebuild(): Promise<{ events: number; lastPosition: string }> {
-    const until = await this.store.settledPosition(this.prisma, { timeoutMs: 30_000 });
-    return this.prisma.$transaction(
-      async (tx) => {
+    const result = await rebuildProjection(this.store, this.prisma, {
+      checkpoint: INBOUND_REBUILD_CHECKPOINT,
+      truncate: async (tx) => {
         await this.messages.truncate(tx);
         await this.contacts.truncate(tx);
         await this.conversations.truncate(tx);
-        let after = 0n;
-        let events = 0;
-        for (;;) {
-          const page = await this.store.readAll(tx, { afterPosition: after, limit: PAGE, untilPosition: until });
-          if (page.length === 0) break;
-          const mine = page.filter((e) => e.type === InboundEventTypes.received);
-          await this.projector.apply(tx, mine, { publish: false });
-          events += mine.length;
-          after = page[page.length - 1]?.globalPosition ?? after;
-        }
-        await this.store.saveCheckpoint(tx, INBOUND_REBUILD_CHECKPOINT, after);
-        this.logger.log({ events, lastPosition: after.toString() }, 'inbound projections rebuilt');
-        return { events, lastPosition: after.toString() };
       },
-      { maxWait: 10_000, timeout: 60 * 60_000 },
-    );
+      select: (e) => e.type === InboundEventTypes.received,
+      apply: (tx, events) => this.projector.apply(tx, events, { publish: false }),
+    });
+    this.logger.log(result, 'inbound projections rebuilt');
+    return result;
   }
 }

@@ -1,12 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 
-import { EventStore } from '@wahooks/event-store';
+import { EventStore, rebuildProjection } from '@wahooks/event-store';
 import { PrismaService } from '@wahooks/prisma';
 
 import { MessageStatusRepository } from './message-status.repository';
 import { StatusProjector } from './status-projector';
 
-const PAGE = 5000;
 export const REBUILD_CHECKPOINT = 'status-projection';
 
 /**
@@ -28,27 +27,13 @@ export class StatusRebuilder {
   ) {}
 
   async rebuild(): Promise<{ events: number; lastPosition: string }> {
-    // Decided before the long transaction: waiting for in-flight appends inside
-    // it would hold up every writer for the whole rebuild.
-    const until = await this.store.settledPosition(this.prisma, { timeoutMs: 30_000 });
-    return this.prisma.$transaction(
-      async (tx) => {
-        await this.repo.truncate(tx);
-        let after = 0n;
-        let events = 0;
-        for (;;) {
-          const page = await this.store.readAll(tx, { afterPosition: after, limit: PAGE, untilPosition: until });
-          if (page.length === 0) break;
-          const mine = page.filter((e) => e.type.startsWith('message.'));
-          await this.projector.apply(tx, mine, { publish: false });
-          events += mine.length;
-          after = page[page.length - 1]?.globalPosition ?? after;
-        }
-        await this.store.saveCheckpoint(tx, REBUILD_CHECKPOINT, after);
-        this.logger.log({ events, lastPosition: after.toString() }, 'status projection rebuilt');
-        return { events, lastPosition: after.toString() };
-      },
-      { maxWait: 10_000, timeout: 60 * 60_000 },
-    );
+    const result = await rebuildProjection(this.store, this.prisma, {
+      checkpoint: REBUILD_CHECKPOINT,
+      truncate: (tx) => this.repo.truncate(tx),
+      select: (e) => e.type.startsWith('message.'),
+      apply: (tx, events) => this.projector.apply(tx, events, { publish: false }),
+    });
+    this.logger.log(result, 'status projection rebuilt');
+    return result;
   }
 }
