@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 
-import { PoisonRecordError, RecordBatch } from '@wahooks/consumer-runtime';
-import { acceptedMessageV1, RawHeaders } from '@wahooks/events-contract';
+import { decodeAcceptedMessage, decodeRawWebhook, RecordBatch } from '@wahooks/consumer-runtime';
+import { RawHeaders } from '@wahooks/events-contract';
 import { EventStore, NewEvent } from '@wahooks/event-store';
 import { decideOnStatus } from '@wahooks/fallback-domain';
 import type { StatusObserved } from '@wahooks/fallback-domain';
-import { normalizeEnvelope, parseWebhookBody } from '@wahooks/meta-contract';
 import { OutboxRelay } from '@wahooks/outbox';
 import { PrismaService, TxClient } from '@wahooks/prisma';
 
@@ -46,16 +45,13 @@ export class FallbackIngestService {
   ingestRawBatch(batch: RecordBatch): Promise<IngestResult> {
     const events: NewEvent[] = [];
     for (const record of batch.records) {
-      const tenantId = record.headers[RawHeaders.tenantId];
-      if (!tenantId || !record.value) throw new PoisonRecordError(`record ${batch.partition}/${record.offset} has no tenant or no body`);
-      const parsed = parseWebhookBody(record.value);
-      if (!parsed.ok) throw new PoisonRecordError(`record ${batch.partition}/${record.offset}: ${parsed.error.message}`);
+      const { tenantId, events: metaEvents } = decodeRawWebhook(record);
       const metadata = {
         source: { topic: batch.topic, partition: batch.partition, offset: record.offset },
         deliveryId: record.headers[RawHeaders.deliveryId],
         correlationId: record.headers[RawHeaders.traceparent],
       };
-      for (const e of normalizeEnvelope(parsed.envelope)) {
+      for (const e of metaEvents) {
         if (e.kind === 'message.status') {
           events.push(toNewEvent(tenantId, statusObserved(e), `fb:${e.idempotencyKey}`, metadata));
         } else if (e.kind === 'user_preferences') {
@@ -70,17 +66,7 @@ export class FallbackIngestService {
   /** `whatsapp.messages.accepted.v1`: the recipient and template a time-based fallback needs. */
   ingestAcceptedBatch(batch: RecordBatch): Promise<IngestResult> {
     const events = batch.records.map((record) => {
-      const tenantId = record.headers[RawHeaders.tenantId] ?? record.key;
-      if (!tenantId) throw new PoisonRecordError(`accepted record ${record.offset} names no tenant`);
-      let body: unknown;
-      try {
-        body = JSON.parse(record.value?.toString('utf8') ?? '');
-      } catch {
-        throw new PoisonRecordError(`accepted record ${record.offset} is not JSON`);
-      }
-      const parsed = acceptedMessageV1.safeParse(body);
-      if (!parsed.success) throw new PoisonRecordError(`accepted record ${record.offset}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-      const a = parsed.data;
+      const { tenantId, accepted: a } = decodeAcceptedMessage(record);
       return toNewEvent(tenantId, acceptedObserved(a, record.timestamp), `fb-accepted:${a.wamid}:${a.internalMessageId}`, {
         source: { topic: batch.topic, partition: batch.partition, offset: record.offset },
       });

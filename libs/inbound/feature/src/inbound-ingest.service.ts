@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 
-import { PoisonRecordError, RecordBatch } from '@wahooks/consumer-runtime';
+import { decodeRawWebhook, RecordBatch } from '@wahooks/consumer-runtime';
 import { RawHeaders } from '@wahooks/events-contract';
 import { EventStore, NewEvent } from '@wahooks/event-store';
-import { normalizeEnvelope, parseWebhookBody } from '@wahooks/meta-contract';
 import { MetricsService } from '@wahooks/observability';
 import { OutboxRelay, OutboxRepository } from '@wahooks/outbox';
 import { SqlTransactions } from '@wahooks/prisma';
@@ -48,17 +47,14 @@ export class InboundIngestService {
   ingestRawBatch(batch: RecordBatch): Promise<IngestResult> {
     const events: NewEvent[] = [];
     for (const record of batch.records) {
-      const tenantId = record.headers[RawHeaders.tenantId];
-      if (!tenantId || !record.value) throw new PoisonRecordError(`record ${batch.partition}/${record.offset} has no tenant or no body`);
-      const parsed = parseWebhookBody(record.value);
-      if (!parsed.ok) throw new PoisonRecordError(`record ${batch.partition}/${record.offset}: ${parsed.error.message}`);
+      const { tenantId, events: metaEvents } = decodeRawWebhook(record);
       const receivedAt = Date.parse(record.headers[RawHeaders.receivedAt] ?? '');
       const metadata = {
         source: { topic: batch.topic, partition: batch.partition, offset: record.offset },
         deliveryId: record.headers[RawHeaders.deliveryId],
         correlationId: record.headers[RawHeaders.traceparent],
       };
-      for (const e of normalizeEnvelope(parsed.envelope)) {
+      for (const e of metaEvents) {
         if (e.kind === 'message.inbound') events.push(receivedEvent(tenantId, e, metadata, Number.isNaN(receivedAt) ? null : receivedAt));
         else if (e.kind === 'message.errors' && e.field === 'messages') events.push(errorsEvent(tenantId, e, metadata));
         else if (e.kind === 'unknown' && e.field === 'messages') events.push(unknownEvent(tenantId, e, metadata));

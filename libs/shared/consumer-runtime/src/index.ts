@@ -4,3 +4,4 @@ export * from './dlq';
 export * from './failure-policy';
 export * from './kafka-batch.server';
 export * from './rethrow-rpc.filter';
+export * from './record-decoders';

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 
-import { PoisonRecordError, RecordBatch } from '@wahooks/consumer-runtime';
-import { acceptedMessageV1, AcceptedMessageV1, RawHeaders } from '@wahooks/events-contract';
+import { decodeAcceptedMessage, decodeRawWebhook, RecordBatch } from '@wahooks/consumer-runtime';
+import { AcceptedMessageV1, RawHeaders } from '@wahooks/events-contract';
 import { EventStore, NewEvent } from '@wahooks/event-store';
-import { MessageStatusEvent, normalizeEnvelope, parseWebhookBody } from '@wahooks/meta-contract';
+import { MessageStatusEvent } from '@wahooks/meta-contract';
 import { OutboxRelay, OutboxRepository } from '@wahooks/outbox';
 import { SqlTransactions } from '@wahooks/prisma';
 
@@ -35,11 +35,8 @@ export class StatusIngestService {
   ingestRawBatch(batch: RecordBatch): Promise<IngestResult> {
     const events: NewEvent[] = [];
     for (const record of batch.records) {
-      const tenantId = record.headers[RawHeaders.tenantId];
-      if (!tenantId || !record.value) throw new PoisonRecordError(`record ${batch.partition}/${record.offset} has no tenant or no body`);
-      const parsed = parseWebhookBody(record.value);
-      if (!parsed.ok) throw new PoisonRecordError(`record ${batch.partition}/${record.offset}: ${parsed.error.message}`);
-      for (const e of normalizeEnvelope(parsed.envelope)) {
+      const { tenantId, events: metaEvents } = decodeRawWebhook(record);
+      for (const e of metaEvents) {
         if (e.kind !== 'message.status') continue;
         events.push(statusEvent(tenantId, e, record, batch));
       }
@@ -50,17 +47,8 @@ export class StatusIngestService {
   /** A batch of `whatsapp.messages.accepted.v1`: tenant from the header, payload validated. */
   ingestAcceptedBatch(batch: RecordBatch): Promise<IngestResult> {
     const events = batch.records.map((record) => {
-      const tenantId = record.headers[RawHeaders.tenantId] ?? record.key;
-      if (!tenantId) throw new PoisonRecordError(`accepted record ${record.offset} names no tenant`);
-      let body: unknown;
-      try {
-        body = JSON.parse(record.value?.toString('utf8') ?? '');
-      } catch {
-        throw new PoisonRecordError(`accepted record ${record.offset} is not JSON`);
-      }
-      const parsed = acceptedMessageV1.safeParse(body);
-      if (!parsed.success) throw new PoisonRecordError(`accepted record ${record.offset}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-      return acceptedEvent(tenantId, parsed.data, record.timestamp, { source: { topic: batch.topic, partition: batch.partition, offset: record.offset } });
+      const { tenantId, accepted } = decodeAcceptedMessage(record);
+      return acceptedEvent(tenantId, accepted, record.timestamp, { source: { topic: batch.topic, partition: batch.partition, offset: record.offset } });
     });
     return this.appendAndApply(events);
   }

@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 
-import { PoisonRecordError, RecordBatch } from '@wahooks/consumer-runtime';
+import { decodeRawWebhook, RecordBatch } from '@wahooks/consumer-runtime';
 import { RawHeaders } from '@wahooks/events-contract';
 import { EventStore, NewEvent } from '@wahooks/event-store';
-import { normalizeEnvelope, parseWebhookBody } from '@wahooks/meta-contract';
 import { OutboxRelay, OutboxRepository } from '@wahooks/outbox';
 import { PrismaService } from '@wahooks/prisma';
 
@@ -44,11 +43,8 @@ export class MonitorIngestService {
   ingestRawBatch(batch: RecordBatch): Promise<IngestResult> {
     const events: NewEvent[] = [];
     for (const record of batch.records) {
-      const tenantId = record.headers[RawHeaders.tenantId];
-      if (!tenantId || !record.value) throw new PoisonRecordError(`record ${batch.partition}/${record.offset} has no tenant or no body`);
-      const parsed = parseWebhookBody(record.value);
-      if (!parsed.ok) throw new PoisonRecordError(`record ${batch.partition}/${record.offset}: ${parsed.error.message}`);
-      for (const e of normalizeEnvelope(parsed.envelope)) {
+      const { tenantId, events: metaEvents } = decodeRawWebhook(record);
+      for (const e of metaEvents) {
         const event = toNewEvent(tenantId, e, {
           source: { topic: batch.topic, partition: batch.partition, offset: record.offset },
           deliveryId: record.headers[RawHeaders.deliveryId],
