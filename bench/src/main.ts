@@ -13,12 +13,13 @@ import { parseOptions, USAGE, UsageRequested } from './options';
 import { stopAllTargets } from './processes';
 import { consoleTable, mergeSection, renderSection } from './report';
 import type { BenchContext, Suite, SuiteReport } from './suite';
+import { fallbackSuite } from './suites/fallback.suite';
 import { inboundSuite } from './suites/inbound.suite';
 import { intakeSuite } from './suites/intake.suite';
 import { statusSuite } from './suites/status.suite';
 
 /** Every suite, in run order. Add new services' suites here. */
-export const SUITES: Suite[] = [intakeSuite, statusSuite, inboundSuite];
+export const SUITES: Suite[] = [intakeSuite, statusSuite, inboundSuite, fallbackSuite];
 
 export interface BenchOutput {
   date: string;

@@ -1,0 +1,212 @@
+import { randomBytes } from 'node:crypto';
+
+import { Client } from 'pg';
+
+import { RawHeaders, Topics } from '@wahooks/events-contract';
+
+import type { BenchContext, Figure, Suite, SuiteReport } from '../suite';
+import {
+  BenchKafka,
+  CONSUMER_CPU_NOTE,
+  ConsumerRun,
+  consumerRunsTable,
+  ConsumerService,
+  interleave,
+  KafkaRecord,
+  rawRecord,
+  runThroughKafka,
+  startConsumer,
+  versusBaseline,
+} from './consumer-throughput';
+import { plainInsert } from './status.suite';
+import { envelope } from './status-workload';
+import { WebhookSink } from './webhook-sink';
+
+const PER_RECORD = 5;
+const TENANTS_SPREAD = 12;
+/** Half of the failures ask for an SMS; the rest cover the other actions of the policy table. */
+const FAILURE_CODES = [131026, 131047, 131026, 130429, 131026, 131000, 131026, 131048, 131021, 131026] as const;
+const SMS_CODE = 131026;
+const SMS_SECRET = 'wahooks-bench-sms-signing-secret';
+
+interface FallbackTraffic {
+  tenantIds: string[];
+  accepted: KafkaRecord[];
+  raw: KafkaRecord[];
+  /** Accepted sends + statuses: the events the service records first. */
+  observations: number;
+  failures: number;
+  sms: number;
+}
+
+/**
+ * `messages` outbound messages of one tenant as the fallback trigger sees
+ * them: each one's accepted send (recipient, template, internal id), then
+ * Meta's statuses in three waves of webhooks (sent; delivered or failed;
+ * read), PER_RECORD statuses per webhook. 30% fail (codes above, with
+ * Meta's error shape), 10% stop at delivered, 60% are read.
+ */
+function tenantTraffic(tenantId: string, messages: number): Omit<FallbackTraffic, 'tenantIds'> {
+  const accepted: KafkaRecord[] = [];
+  const waves: object[][] = [[], [], []];
+  let failures = 0;
+  let sms = 0;
+  for (let i = 0; i < messages; i++) {
+    const wamid = `wamid.fb.${tenantId}.${i}`;
+    const recipient = `1555${String(i).padStart(7, '0')}`;
+    const t = 1_750_000_000 + i;
+    const category = i % 4 === 0 ? 'marketing' : 'utility';
+    const pricing = { billable: true, pricing_model: 'PMP', type: 'regular', category };
+    const status = (s: string, dt: number, extra: object): object => ({ id: wamid, status: s, timestamp: String(t + dt), recipient_id: recipient, ...extra });
+    accepted.push({
+      key: tenantId,
+      value: JSON.stringify({
+        internalMessageId: `${tenantId}-msg-${i}`,
+        wamid,
+        phoneNumberId: '1000',
+        recipient,
+        template: { name: 'order_update', language: 'en_US' },
+        acceptedAt: new Date(t * 1000).toISOString(),
+      }),
+      headers: { [RawHeaders.tenantId]: tenantId },
+    });
+    waves[0]!.push(status('sent', 0, { pricing, conversation: { id: `c.${tenantId}.${i}`, origin: { type: category } } }));
+    if (i % 10 < 3) {
+      const code = FAILURE_CODES[failures % FAILURE_CODES.length]!;
+      failures += 1;
+      if (code === SMS_CODE) sms += 1;
+      const error = { code, title: `error ${code}`, message: `error ${code}`, error_data: { details: `details of ${code}` }, href: '/documentation/business-messaging/whatsapp/support/error-codes' };
+      waves[1]!.push(status('failed', 5, { errors: [error] }));
+    } else {
+      waves[1]!.push(status('delivered', 5, { pricing }));
+      if (i % 10 !== 3) waves[2]!.push(status('read', 10, { pricing }));
+    }
+  }
+  const raw: KafkaRecord[] = [];
+  for (const wave of waves) for (let i = 0; i < wave.length; i += PER_RECORD) raw.push(rawRecord(tenantId, envelope(wave.slice(i, i + PER_RECORD))));
+  return { accepted, raw, observations: accepted.length + waves.reduce((n, w) => n + w.length, 0), failures, sms };
+}
+
+/** The same total spread over tenants, interleaved (each tenant's records stay in order). */
+function traffic(prefix: string, tenants: number, messages: number): FallbackTraffic {
+  const tenantIds = Array.from({ length: tenants }, (_, i) => `${prefix}-${i}`);
+  const parts = tenantIds.map((t) => tenantTraffic(t, Math.ceil(messages / tenants)));
+  return {
+    tenantIds,
+    accepted: interleave(parts.map((p) => p.accepted)),
+    raw: interleave(parts.map((p) => p.raw)),
+    observations: parts.reduce((n, p) => n + p.observations, 0),
+    failures: parts.reduce((n, p) => n + p.failures, 0),
+    sms: parts.reduce((n, p) => n + p.sms, 0),
+  };
+}
+
+interface Measured {
+  run: ConsumerRun;
+  traffic: FallbackTraffic;
+  /** Distinct idempotency keys the provider received in this run. */
+  keys: number;
+  requests: number;
+  smsWindowS: number;
+}
+
+/**
+ * Issue 6: the fallback trigger's events/s through Kafka into the event
+ * store and its projection, every decision made and every SMS sent through a
+ * local provider, against the status suite's plain multi-row INSERT baseline
+ * in the same run.
+ */
+export const fallbackSuite: Suite = {
+  id: 'fallback',
+  title: 'Fallback trigger: failed statuses into decisions, the projection and SMS',
+  async run(ctx: BenchContext): Promise<SuiteReport> {
+    const smoke = ctx.options.smoke;
+    const messages = smoke ? 60 : 4000;
+    const db = new Client({ connectionString: ctx.env['DATABASE_URL'] });
+    await db.connect();
+    const sink = new WebhookSink('idempotency-key');
+    await sink.start();
+    let kafka: BenchKafka | undefined;
+    let service: ConsumerService | undefined;
+    try {
+      kafka = await BenchKafka.connect(ctx);
+      const run = randomBytes(3).toString('hex');
+      const single = traffic(`bench-fb-${run}`, 1, messages);
+      const baseline = await plainInsert(db, Math.ceil(single.observations / PER_RECORD), ctx);
+      service = await startConsumer(ctx, 'fallback-trigger', { FALLBACK_SMS_URL: sink.url, FALLBACK_SMS_SECRET: SMS_SECRET });
+      const measure = async (label: string, t: FallbackTraffic): Promise<Measured> => {
+        const [keysBefore, requestsBefore] = [sink.keys.size, sink.requests];
+        const result = await runThroughKafka(ctx, kafka!, db, service!, {
+          label,
+          produce: [
+            { topic: Topics.messagesAccepted, records: t.accepted },
+            { topic: Topics.webhooksRaw, records: t.raw },
+          ],
+          units: t.observations,
+          tenants: t.tenantIds,
+          applied: async () => {
+            const { rows } = await db.query<{ observed: number; sent: number }>(
+              `SELECT (SELECT count(*)::int FROM events WHERE tenant_id = ANY($1::text[]) AND (idempotency_key LIKE 'fb:%' OR idempotency_key LIKE 'fb-accepted:%')) AS observed,
+                      (SELECT count(*)::int FROM fallback_sms WHERE tenant_id = ANY($1::text[]) AND status = 'sent') AS sent`,
+              [t.tenantIds],
+            );
+            const { observed, sent } = rows[0]!;
+            return { done: observed >= t.observations && sent >= t.sms, detail: `${observed}/${t.observations} observations, ${sent}/${t.sms} SMS sent` };
+          },
+        });
+        const { rows } = await db.query<{ decided: number; sms: number; window: number | null }>(
+          `SELECT (SELECT count(*)::int FROM fallback_message WHERE tenant_id = ANY($1::text[]) AND action IS NOT NULL) AS decided,
+                  count(*)::int AS sms, extract(epoch FROM max(completed_at) - min(created_at))::float8 AS window
+           FROM fallback_sms WHERE tenant_id = ANY($1::text[])`,
+          [t.tenantIds],
+        );
+        const check = rows[0]!;
+        if (check.decided !== t.failures || check.sms !== t.sms) {
+          throw new Error(`${label}: ${check.decided} decisions for ${t.failures} failures, ${check.sms} SMS rows for ${t.sms} 131026 failures`);
+        }
+        return { run: result, traffic: t, keys: sink.keys.size - keysBefore, requests: sink.requests - requestsBefore, smsWindowS: check.window ?? 0 };
+      };
+      // Unreported warm-up: JIT, connection pools, the group's first fetches.
+      if (!smoke) await measure('warm-up', traffic(`bench-fb-${run}-warm`, 1, 400));
+      const one = await measure('1 tenant, 1 partition', single);
+      const spread = await measure(`${TENANTS_SPREAD} tenants over the partitions`, traffic(`bench-fb-${run}-s`, TENANTS_SPREAD, messages));
+
+      const runs = [one, spread];
+      const sms = runs.reduce((n, m) => n + m.traffic.sms, 0);
+      const keys = runs.reduce((n, m) => n + m.keys, 0);
+      const requests = runs.reduce((n, m) => n + m.requests, 0);
+      const smsRate = sms / runs.reduce((s, m) => s + m.smsWindowS, 0);
+      const figures: Figure[] = [
+        {
+          name: `Fallback-trigger events/s end to end (${TENANTS_SPREAD} tenants over the partitions): accepted sends and statuses into store + projection, every failure decided, every SMS sent; vs a plain multi-row INSERT of the same number of rows`,
+          target: 'recorded (no target set)',
+          measured: versusBaseline(spread.run.rate, baseline),
+          pass: true,
+        },
+        {
+          name: 'Fallback-trigger events/s on a single partition (one tenant)',
+          target: 'recorded (no target set)',
+          measured: versusBaseline(one.run.rate, baseline),
+          pass: true,
+        },
+        {
+          name: `SMS fallbacks (${SMS_CODE}) sent through the local provider, each exactly once`,
+          target: 'one provider call and key per SMS',
+          measured: `${sms} SMS, ${keys} distinct keys, ${requests} calls; ${Math.round(smsRate)} SMS/s from first request to last outcome`,
+          pass: keys === sms,
+        },
+      ];
+      const notes = [
+        consumerRunsTable('Run', 'event', runs.map((m) => ({ point: m.run.label, run: m.run }))),
+        CONSUMER_CPU_NOTE,
+        `**Method.** ${messages} outbound messages per run (spread evenly over the run's tenants, fresh tenant ids each run): each one's accepted send on \`${Topics.messagesAccepted}\` (internal id, recipient, template), then Meta's statuses on \`${Topics.webhooksRaw}\` in three waves of webhooks of ${PER_RECORD} statuses (sent with PMP pricing and conversation; delivered or failed; read): 30% fail with Meta's error shape (codes ${[...new Set(FAILURE_CODES)].join(', ')}, half of the failures ${SMS_CODE}), 10% stop at delivered, 60% are read; the one-tenant run has ${single.observations} events (${single.failures} failures, ${single.sms} SMS). Timed from the first produce until every accepted send and status is in the store under its \`fb:\` key (each batch: append with idempotency check, fold, decide, decisions and their outbox rows and SMS requests, projection upsert, commit, then the offset commit) and every SMS request is recorded as sent: the dispatcher claims due rows (\`FOR UPDATE SKIP LOCKED\`, 20 a round), POSTs them signed with their idempotency key to a local receiver in the bench process that answers 200 at once, and records the outcome (row, event, outbox). Decisions and SMS events are extra store events not counted in the rate. Then checked: one decision per failure, one SMS row per ${SMS_CODE} failure, one key per SMS at the provider. The one-tenant run uses one partition; the ${TENANTS_SPREAD} tenants' keys hash over the 6 partitions of each topic, consumed 3 at a time by one process. Baseline: the status suite's plain multi-row INSERT of the same number of event rows, in the same run.`,
+      ];
+      return { figures, runs: [], notes, artifacts: [] };
+    } finally {
+      await service?.process.stop();
+      await kafka?.close();
+      await sink.stop();
+      await db.end();
+    }
+  },
+};
