@@ -1,5 +1,4 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 
 import { APP_CONFIG, AppConfig } from '@wahooks/config';
 import { BatchingProducer, OutgoingRecord } from '@wahooks/kafka';
@@ -16,11 +15,11 @@ export const KAFKA = Symbol('KAFKA');
 export class RawPublisher implements OnModuleInit, OnApplicationShutdown {
   readonly producer: BatchingProducer;
 
-  constructor(@Inject(KAFKA) kafka: Kafka, @Inject(APP_CONFIG) config: AppConfig, metrics: MetricsService) {
+  constructor(@Inject(APP_CONFIG) config: AppConfig, metrics: MetricsService) {
     const batchSize = metrics.histogram('wahooks_kafka_produce_batch_size', 'Records per produce request', ['outcome'], [1, 2, 5, 10, 20, 50, 100, 200, 500]);
     const flushSeconds = metrics.histogram('wahooks_kafka_produce_seconds', 'Produce request latency', ['outcome']);
     this.producer = new BatchingProducer(
-      kafka,
+      { brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-intake` },
       {
         lingerMs: config.intake.lingerMs,
         maxBatch: config.intake.maxBatch,

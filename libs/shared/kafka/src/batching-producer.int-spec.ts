@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import pino from 'pino';
 
 import { BatchingProducer, ProducerUnavailableError, PublishTimeoutError } from './batching-producer';
@@ -20,7 +20,7 @@ describe('BatchingProducer against the real broker', () => {
 
   it('shares produce requests between concurrent publishes and writes each record once', async () => {
     const batches: number[] = [];
-    const producer = new BatchingProducer(kafka, { lingerMs: 5, maxBatch: 100, publishTimeoutMs: 10_000 }, (n, _s, err) => {
+    const producer = new BatchingProducer({ brokers, clientId: 'batching-test' }, { lingerMs: 5, maxBatch: 100, publishTimeoutMs: 10_000 }, (n, _s, err) => {
       if (!err) batches.push(n);
     });
     await producer.connect();
@@ -41,9 +41,24 @@ describe('BatchingProducer against the real broker', () => {
     expect(seen).toEqual(Array.from({ length: 250 }, (_, i) => `${marker}-${i}`));
   });
 
+  it('puts each key on the partition the Java client (and kafkajs DefaultPartitioner) would', async () => {
+    const producer = new BatchingProducer({ brokers, clientId: 'partitioner-test' }, { lingerMs: 0, maxBatch: 100, publishTimeoutMs: 10_000 });
+    const marker = `part-${Date.now()}`;
+    const keys = Array.from({ length: 60 }, (_, i) => `${marker}-tenant-${i}`);
+    await Promise.all(keys.map((key) => producer.publish({ topic: TOPIC, key, value: Buffer.from(key), headers: { h: 'v' } })));
+    await producer.close();
+
+    const javaCompatible = Partitioners.DefaultPartitioner();
+    const partitionMetadata = [0, 1, 2].map((partitionId) => ({ partitionErrorCode: 0, partitionId, leader: 1, replicas: [1], isr: [1], offlineReplicas: [] }));
+    const placed = await readPlacement(new Kafka({ brokers, logLevel: logLevel.NOTHING }), marker, keys.length);
+    for (const key of keys) {
+      expect({ key, partition: placed.get(key) }).toEqual({ key, partition: javaCompatible({ topic: TOPIC, partitionMetadata, message: { key, value: null } }) });
+    }
+    expect(new Set(placed.values()).size).toBe(3);
+  });
+
   it('rejects within the deadline when the broker is unreachable, and refuses after close', async () => {
-    const dead = createKafka({ brokers: ['127.0.0.1:1'], clientId: 'dead', logger: pino({ level: 'silent' }), connectionTimeoutMs: 200 });
-    const producer = new BatchingProducer(dead, { lingerMs: 1, maxBatch: 10, publishTimeoutMs: 300 });
+    const producer = new BatchingProducer({ brokers: ['127.0.0.1:1'], clientId: 'dead', connectTimeoutMs: 200 }, { lingerMs: 1, maxBatch: 10, publishTimeoutMs: 300 });
     const started = Date.now();
     await expect(producer.publish({ topic: TOPIC, key: 'k', value: Buffer.from('x'), headers: {} })).rejects.toBeInstanceOf(
       PublishTimeoutError,
@@ -71,4 +86,21 @@ async function readBack(kafka: Kafka, key: string, count: number): Promise<strin
   while (values.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   await consumer.disconnect();
   return values;
+}
+
+async function readPlacement(kafka: Kafka, marker: string, count: number): Promise<Map<string, number>> {
+  const consumer = kafka.consumer({ groupId: `placement-${marker}` });
+  const placed = new Map<string, number>();
+  await consumer.connect();
+  await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ partition, message }) => {
+      const key = message.key?.toString() ?? '';
+      if (key.startsWith(marker)) placed.set(key, partition);
+    },
+  });
+  const deadline = Date.now() + 30_000;
+  while (placed.size < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  await consumer.disconnect();
+  return placed;
 }

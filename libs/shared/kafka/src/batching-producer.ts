@@ -1,10 +1,20 @@
-import { IHeaders, Kafka, Partitioners, Producer } from 'kafkajs';
+import { compatibilityPartitioner, ProduceAcks, Producer } from '@platformatic/kafka';
 
 export interface OutgoingRecord {
   topic: string;
   key: string;
   value: Buffer;
-  headers: IHeaders;
+  headers: Record<string, string | Buffer>;
+}
+
+/** Where the producer connects. */
+export interface ProducerConnection {
+  brokers: string[];
+  clientId: string;
+  /** TCP connect timeout; short so a dead broker turns into 503s quickly. */
+  connectTimeoutMs?: number;
+  /** Per produce request. */
+  requestTimeoutMs?: number;
 }
 
 export interface BatchingProducerOptions {
@@ -41,19 +51,27 @@ export interface FlushObserver {
 
 /**
  * Group commit for Kafka writes: concurrent publish() calls share one
- * produce request. kafkajs does not batch across send() calls, and its
- * idempotent producer breaks sequence numbers under concurrent sends
- * (kafkajs#598), so exactly one sendBatch is in flight; records arriving
- * meanwhile form the next batch. Under load batches grow by themselves;
- * when idle a record waits at most lingerMs.
+ * produce request. Exactly one send is in flight (an idempotent producer
+ * allows one in-flight request per connection here, and a queue that builds
+ * while it is out is the next batch); records arriving meanwhile form the
+ * next batch. Under load batches grow by themselves; when idle a record
+ * waits at most lingerMs.
  *
  * Idempotent (acks = all in-sync replicas, broker-side dedup on retries),
- * with the Java-compatible murmur2 partitioner pinned explicitly: it decides
- * which partition each tenant's key lands on, and must agree with every
- * other client of these topics.
+ * with the Java-compatible murmur2 partitioner pinned explicitly (positive
+ * murmur2 of the key bytes modulo the partition count, as the Java client
+ * and kafkajs's DefaultPartitioner): it decides which partition each
+ * tenant's key lands on, and must agree with every other client of these
+ * topics.
+ *
+ * The client is @platformatic/kafka rather than kafkajs (which the
+ * consumers use): the same produce request costs about half the CPU
+ * (WASM CRC32C, one pass of encoding into a growable buffer), and the
+ * intake is CPU-bound on exactly this path (docs/dependencies.md).
  */
 export class BatchingProducer {
-  private readonly producer: Producer;
+  private readonly producer: Producer<Buffer, Buffer, Buffer, Buffer>;
+  private readonly headerKeys = new Map<string, Buffer>();
   private queue: Pending[] = [];
   private flushing = false;
   private timer: NodeJS.Timeout | undefined;
@@ -62,21 +80,23 @@ export class BatchingProducer {
   private connecting: Promise<void> | undefined;
 
   constructor(
-    kafka: Kafka,
+    connection: ProducerConnection,
     private readonly options: BatchingProducerOptions,
     private readonly observe: FlushObserver = () => undefined,
   ) {
-    this.producer = kafka.producer({
+    this.producer = new Producer<Buffer, Buffer, Buffer, Buffer>({
+      clientId: connection.clientId,
+      bootstrapBrokers: connection.brokers,
+      connectTimeout: connection.connectTimeoutMs ?? 3000,
+      timeout: connection.requestTimeoutMs ?? 10_000,
       idempotent: true,
-      maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
-      allowAutoTopicCreation: false,
-      retry: { initialRetryTime: 100, maxRetryTime: 2000 },
-    });
-    this.producer.on(this.producer.events.CONNECT, () => (this.connected = true));
-    this.producer.on(this.producer.events.DISCONNECT, () => {
-      this.connected = false;
-      this.connecting = undefined;
+      acks: ProduceAcks.ALL,
+      partitioner: compatibilityPartitioner,
+      autocreateTopics: false,
+      // A send that still fails after these rejects its batch (503 at the
+      // intake; Meta retries); the next batch starts a fresh idempotent session.
+      retries: 3,
+      retryDelay: 250,
     });
   }
 
@@ -93,10 +113,15 @@ export class BatchingProducer {
    * attempt is forgotten so the next flush tries again.
    */
   connect(): Promise<void> {
-    this.connecting ??= this.producer.connect().catch((error: unknown) => {
-      this.connecting = undefined;
-      throw error;
-    });
+    this.connecting ??= this.producer.initIdempotentProducer({}).then(
+      () => {
+        this.connected = true;
+      },
+      (error: unknown) => {
+        this.connecting = undefined;
+        throw error;
+      },
+    );
     return this.connecting;
   }
 
@@ -140,7 +165,7 @@ export class BatchingProducer {
     }
     // Past the drain bound (broker gone), whoever still waits is told so.
     for (const p of this.queue.splice(0)) p.reject(new ProducerUnavailableError('producer closed before the write'));
-    await this.producer.disconnect();
+    await this.producer.close(true);
   }
 
   private schedule(): void {
@@ -165,25 +190,15 @@ export class BatchingProducer {
     this.flushing = true;
     const started = process.hrtime.bigint();
     try {
-      const byTopic = new Map<string, Pending[]>();
-      for (const p of batch) {
-        const list = byTopic.get(p.record.topic) ?? [];
-        list.push(p);
-        byTopic.set(p.record.topic, list);
-      }
       // A producer that never connected (broker down at start-up) or lost
       // its connection reconnects here; failure answers this batch with 503.
       if (!this.connected) await this.connect();
-      await this.producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, items]) => ({
-          topic,
-          messages: items.map((p) => ({ key: p.record.key, value: p.record.value, headers: p.record.headers })),
-        })),
-      });
+      await this.producer.send({ messages: batch.map((p) => this.message(p.record)) });
       for (const p of batch) p.resolve();
       this.observe(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
     } catch (error) {
+      this.connected = false;
+      this.connecting = undefined;
       const err = error instanceof Error ? error : new Error(String(error));
       for (const p of batch) p.reject(new ProducerUnavailableError(err.message));
       this.observe(batch.length, Number(process.hrtime.bigint() - started) / 1e9, err);
@@ -192,5 +207,24 @@ export class BatchingProducer {
       // Whatever queued meanwhile has already waited a whole round trip.
       if (this.queue.length > 0) void this.flush();
     }
+  }
+
+  private message(record: OutgoingRecord) {
+    const headers = new Map<Buffer, Buffer>();
+    for (const name in record.headers) {
+      const value = record.headers[name]!;
+      headers.set(this.headerKey(name), typeof value === 'string' ? Buffer.from(value) : value);
+    }
+    return { topic: record.topic, key: Buffer.from(record.key), value: record.value, headers };
+  }
+
+  /** Header names are a handful of constants: encoded once. */
+  private headerKey(name: string): Buffer {
+    let key = this.headerKeys.get(name);
+    if (!key) {
+      key = Buffer.from(name);
+      this.headerKeys.set(name, key);
+    }
+    return key;
   }
 }

@@ -32,8 +32,12 @@ function kafkaProviders(spec: ConsumerServiceSpec): Provider[] {
     },
     {
       provide: OUTBOX_PRODUCER,
-      inject: [KAFKA],
-      useFactory: (kafka: Kafka) => new BatchingProducer(kafka, { lingerMs: 0, maxBatch: 500, publishTimeoutMs: 10_000 }),
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        new BatchingProducer(
+          { brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-${spec.name}-outbox` },
+          { lingerMs: 0, maxBatch: 500, publishTimeoutMs: 10_000 },
+        ),
     },
   ];
 }
