@@ -17,9 +17,10 @@ import { fallbackSuite } from './suites/fallback.suite';
 import { inboundSuite } from './suites/inbound.suite';
 import { intakeSuite } from './suites/intake.suite';
 import { statusSuite } from './suites/status.suite';
+import { templateSuite } from './suites/template.suite';
 
 /** Every suite, in run order. Add new services' suites here. */
-export const SUITES: Suite[] = [intakeSuite, statusSuite, inboundSuite, fallbackSuite];
+export const SUITES: Suite[] = [intakeSuite, statusSuite, inboundSuite, fallbackSuite, templateSuite];
 
 export interface BenchOutput {
   date: string;
