@@ -14,13 +14,14 @@ import { stopAllTargets } from './processes';
 import { consoleTable, mergeSection, renderSection } from './report';
 import type { BenchContext, Suite, SuiteReport } from './suite';
 import { fallbackSuite } from './suites/fallback.suite';
+import { growthSuite } from './suites/growth.suite';
 import { inboundSuite } from './suites/inbound.suite';
 import { intakeSuite } from './suites/intake.suite';
 import { statusSuite } from './suites/status.suite';
 import { templateSuite } from './suites/template.suite';
 
 /** Every suite, in run order. Add new services' suites here. */
-export const SUITES: Suite[] = [intakeSuite, statusSuite, inboundSuite, fallbackSuite, templateSuite];
+export const SUITES: Suite[] = [intakeSuite, statusSuite, inboundSuite, fallbackSuite, templateSuite, growthSuite];
 
 export interface BenchOutput {
   date: string;
