@@ -11,6 +11,7 @@ import { brokerPid, CpuUsage, startCpuMeter } from '../cpu';
 import { distPath } from '../paths';
 import { forkTarget, freePort, TargetProcess } from '../processes';
 import type { BenchContext } from '../suite';
+import { WebhookSink } from './webhook-sink';
 
 /**
  * What the consumer-service suites (fallback, template, growth) share:
@@ -46,6 +47,18 @@ export function interleave<T>(lists: T[][]): T[] {
   return out;
 }
 
+/**
+ * A workload size: `smoke` in smoke runs, else `full` scaled by
+ * BENCH_CONSUMER_SCALE (default 1; e.g. 0.25 for a quick check of the output),
+ * never below the smoke size.
+ */
+export function workload(ctx: BenchContext, full: number, smoke: number): number {
+  if (ctx.options.smoke) return smoke;
+  const scale = Number(ctx.env['BENCH_CONSUMER_SCALE'] ?? '1');
+  if (!Number.isFinite(scale) || scale <= 0) throw new Error(`BENCH_CONSUMER_SCALE must be a positive number, got ${ctx.env['BENCH_CONSUMER_SCALE']}`);
+  return Math.max(smoke, Math.round(full * scale));
+}
+
 export interface ConsumerService {
   app: string;
   groupId: string;
@@ -66,6 +79,43 @@ export async function startConsumer(ctx: BenchContext, app: string, env: NodeJS.
     log: ctx.log,
   });
   return { app, groupId, process };
+}
+
+export interface ConsumerRig {
+  db: Client;
+  kafka: BenchKafka;
+  /** A local receiver for the service's outgoing webhooks (SMS, alerts). */
+  sink: WebhookSink;
+  /** Starts a consumer service (stopped when the rig is). */
+  start(app: string, env?: NodeJS.ProcessEnv): Promise<ConsumerService>;
+}
+
+/**
+ * What a consumer suite runs in: a Postgres client, the bench's Kafka client,
+ * a local webhook receiver counting the values of `sinkKeyHeader`, and the
+ * services it starts; everything is stopped when `body` settles.
+ */
+export async function withConsumerRig<T>(ctx: BenchContext, sinkKeyHeader: string, body: (rig: ConsumerRig) => Promise<T>): Promise<T> {
+  const db = new Client({ connectionString: ctx.env['DATABASE_URL'] });
+  await db.connect();
+  const sink = new WebhookSink(sinkKeyHeader);
+  const services: ConsumerService[] = [];
+  let kafka: BenchKafka | undefined;
+  try {
+    await sink.start();
+    kafka = await BenchKafka.connect(ctx);
+    const start = async (app: string, env?: NodeJS.ProcessEnv): Promise<ConsumerService> => {
+      const service = await startConsumer(ctx, app, env);
+      services.push(service);
+      return service;
+    };
+    return await body({ db, kafka, sink, start });
+  } finally {
+    for (const s of services) await s.process.stop();
+    await kafka?.close();
+    await sink.stop();
+    await db.end();
+  }
 }
 
 /** Below Kafka's default 1 MB record-batch limit (message.max.bytes): one produce request's records for one partition form one batch. */

@@ -1,26 +1,11 @@
 import { randomBytes } from 'node:crypto';
 
-import { Client } from 'pg';
-
 import { RawHeaders, Topics } from '@wahooks/events-contract';
 
 import type { BenchContext, Figure, Suite, SuiteReport } from '../suite';
-import {
-  BenchKafka,
-  CONSUMER_CPU_NOTE,
-  ConsumerRun,
-  consumerRunsTable,
-  ConsumerService,
-  interleave,
-  KafkaRecord,
-  rawRecord,
-  runThroughKafka,
-  startConsumer,
-  versusBaseline,
-} from './consumer-throughput';
+import { CONSUMER_CPU_NOTE, ConsumerRun, consumerRunsTable, interleave, KafkaRecord, rawRecord, runThroughKafka, versusBaseline, withConsumerRig, workload } from './consumer-throughput';
 import { plainInsert } from './status.suite';
 import { envelope } from './status-workload';
-import { WebhookSink } from './webhook-sink';
 
 const PER_RECORD = 5;
 const TENANTS_SPREAD = 12;
@@ -119,24 +104,17 @@ interface Measured {
 export const fallbackSuite: Suite = {
   id: 'fallback',
   title: 'Fallback trigger: failed statuses into decisions, the projection and SMS',
-  async run(ctx: BenchContext): Promise<SuiteReport> {
+  run(ctx: BenchContext): Promise<SuiteReport> {
     const smoke = ctx.options.smoke;
-    const messages = smoke ? 60 : 4000;
-    const db = new Client({ connectionString: ctx.env['DATABASE_URL'] });
-    await db.connect();
-    const sink = new WebhookSink('idempotency-key');
-    await sink.start();
-    let kafka: BenchKafka | undefined;
-    let service: ConsumerService | undefined;
-    try {
-      kafka = await BenchKafka.connect(ctx);
+    const messages = workload(ctx, 4000, 60);
+    return withConsumerRig(ctx, 'idempotency-key', async ({ db, kafka, sink, start }) => {
       const run = randomBytes(3).toString('hex');
       const single = traffic(`bench-fb-${run}`, 1, messages);
       const baseline = await plainInsert(db, Math.ceil(single.observations / PER_RECORD), ctx);
-      service = await startConsumer(ctx, 'fallback-trigger', { FALLBACK_SMS_URL: sink.url, FALLBACK_SMS_SECRET: SMS_SECRET });
+      const service = await start('fallback-trigger', { FALLBACK_SMS_URL: sink.url, FALLBACK_SMS_SECRET: SMS_SECRET });
       const measure = async (label: string, t: FallbackTraffic): Promise<Measured> => {
         const [keysBefore, requestsBefore] = [sink.keys.size, sink.requests];
-        const result = await runThroughKafka(ctx, kafka!, db, service!, {
+        const result = await runThroughKafka(ctx, kafka, db, service, {
           label,
           produce: [
             { topic: Topics.messagesAccepted, records: t.accepted },
@@ -167,7 +145,7 @@ export const fallbackSuite: Suite = {
         return { run: result, traffic: t, keys: sink.keys.size - keysBefore, requests: sink.requests - requestsBefore, smsWindowS: check.window ?? 0 };
       };
       // Unreported warm-up: JIT, connection pools, the group's first fetches.
-      if (!smoke) await measure('warm-up', traffic(`bench-fb-${run}-warm`, 1, 400));
+      if (!smoke) await measure('warm-up', traffic(`bench-fb-${run}-warm`, 1, Math.ceil(messages / 10)));
       const one = await measure('1 tenant, 1 partition', single);
       const spread = await measure(`${TENANTS_SPREAD} tenants over the partitions`, traffic(`bench-fb-${run}-s`, TENANTS_SPREAD, messages));
 
@@ -202,11 +180,6 @@ export const fallbackSuite: Suite = {
         `**Method.** ${messages} outbound messages per run (spread evenly over the run's tenants, fresh tenant ids each run): each one's accepted send on \`${Topics.messagesAccepted}\` (internal id, recipient, template), then Meta's statuses on \`${Topics.webhooksRaw}\` in three waves of webhooks of ${PER_RECORD} statuses (sent with PMP pricing and conversation; delivered or failed; read): 30% fail with Meta's error shape (codes ${[...new Set(FAILURE_CODES)].join(', ')}, half of the failures ${SMS_CODE}), 10% stop at delivered, 60% are read; the one-tenant run has ${single.observations} events (${single.failures} failures, ${single.sms} SMS). Timed from the first produce until every accepted send and status is in the store under its \`fb:\` key (each batch: append with idempotency check, fold, decide, decisions and their outbox rows and SMS requests, projection upsert, commit, then the offset commit) and every SMS request is recorded as sent: the dispatcher claims due rows (\`FOR UPDATE SKIP LOCKED\`, 20 a round), POSTs them signed with their idempotency key to a local receiver in the bench process that answers 200 at once, and records the outcome (row, event, outbox). Decisions and SMS events are extra store events not counted in the rate. Then checked: one decision per failure, one SMS row per ${SMS_CODE} failure, one key per SMS at the provider. The one-tenant run uses one partition; the ${TENANTS_SPREAD} tenants' keys hash over the 6 partitions of each topic, consumed 3 at a time by one process. Baseline: the status suite's plain multi-row INSERT of the same number of event rows, in the same run.`,
       ];
       return { figures, runs: [], notes, artifacts: [] };
-    } finally {
-      await service?.process.stop();
-      await kafka?.close();
-      await sink.stop();
-      await db.end();
-    }
+    });
   },
 };

@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
 
-import { Client } from 'pg';
-
 import { Topics } from '@wahooks/events-contract';
 import { signMetaBody } from '@wahooks/meta-contract';
 
@@ -9,7 +7,7 @@ import { brokerPid, startCpuMeter } from '../cpu';
 import { runAutocannon } from '../load/autocannon-load';
 import type { SignedPayload } from '../payloads';
 import type { BenchContext, Figure, RunRow, Suite, SuiteReport } from '../suite';
-import { BenchKafka, CONSUMER_CPU_NOTE, ConsumerRun, consumerRunsTable, ConsumerService, interleave, runThroughKafka, startConsumer } from './consumer-throughput';
+import { CONSUMER_CPU_NOTE, ConsumerRun, consumerRunsTable, interleave, runThroughKafka, withConsumerRig, workload } from './consumer-throughput';
 import { envelope, statusRecords } from './status-workload';
 import { BENCH_APP_SECRET, checkAccepts, produceBatches, startBareNode, startIntake, StartedTarget } from './targets';
 
@@ -132,23 +130,19 @@ interface Curve {
 }
 
 /** The status projector's curves: one process, one consumer group, points one after the other on the same data. */
-async function statusCurves(ctx: BenchContext, events: number): Promise<Curve[]> {
-  const db = new Client({ connectionString: ctx.env['DATABASE_URL'] });
-  await db.connect();
-  let kafka: BenchKafka | undefined;
-  let service: ConsumerService | undefined;
-  try {
-    kafka = await BenchKafka.connect(ctx);
-    service = await startConsumer(ctx, 'status-projector');
+function statusCurves(ctx: BenchContext, events: number): Promise<Curve[]> {
+  // The status projector sends no webhooks: the rig's receiver stays idle.
+  return withConsumerRig(ctx, 'idempotency-key', async ({ db, kafka, start }) => {
+    const service = await start('status-projector');
     const run = randomBytes(3).toString('hex');
     const topic = Topics.webhooksRaw;
-    const point = async (label: string, tenants: string[], perRecord: number): Promise<ConsumerRun> => {
-      const perTenant = Math.max(1, Math.floor(events / tenants.length));
+    const point = async (label: string, tenants: string[], perRecord: number, total = events): Promise<ConsumerRun> => {
+      const perTenant = Math.max(1, Math.floor(total / tenants.length));
       // Only when a tenant's share is smaller than a webhook (smoke runs): smaller webhooks rather than more events.
       const size = Math.min(perRecord, perTenant);
       const records = interleave(tenants.map((t) => statusRecords(t, Math.ceil(perTenant / size), size)));
       const units = records.length * size;
-      return runThroughKafka(ctx, kafka!, db, service!, {
+      return runThroughKafka(ctx, kafka, db, service, {
         label,
         produce: [{ topic, records }],
         units,
@@ -159,7 +153,7 @@ async function statusCurves(ctx: BenchContext, events: number): Promise<Curve[]>
         },
       });
     };
-    if (!ctx.options.smoke) await point('warm-up', await kafka.keysOn(topic, 0, 1, `bench-growth-${run}-warm`), PER_RECORD);
+    if (!ctx.options.smoke) await point('warm-up', await kafka.keysOn(topic, 0, 1, `bench-growth-${run}-warm`), PER_RECORD, Math.ceil(events / 4));
 
     const batch: Curve = { name: 'updates per webhook', rows: [] };
     for (const n of UPDATES_PER_POST) {
@@ -179,11 +173,7 @@ async function statusCurves(ctx: BenchContext, events: number): Promise<Curve[]>
       tenants.rows.push({ point: `${n} tenant${n > 1 ? 's' : ''}`, run: await point(`${n} tenant(s) on one partition`, ids, PER_RECORD) });
     }
     return [batch, partitions, tenants];
-  } finally {
-    await service?.process.stop();
-    await kafka?.close();
-    await db.end();
-  }
+  });
 }
 
 /** "a → b/s (×c); x → y µs per event" from a curve's first and last points. */
@@ -205,7 +195,7 @@ export const growthSuite: Suite = {
   id: 'growth',
   title: 'Growth: cost against payload size, updates per webhook, partitions and tenants',
   async run(ctx: BenchContext): Promise<SuiteReport> {
-    const events = ctx.options.smoke ? 500 : 24_000;
+    const events = workload(ctx, 24_000, 500);
     const payload = await payloadCurve(ctx);
     const [batch, partitions, tenants] = await statusCurves(ctx, events);
     const first = payload[0]!.intake;

@@ -1,15 +1,11 @@
 import { randomInt } from 'node:crypto';
 
-import { Client } from 'pg';
-
 import { Topics } from '@wahooks/events-contract';
 
-import type { TargetProcess } from '../processes';
 import type { BenchContext, Figure, Suite, SuiteReport } from '../suite';
-import { BenchKafka, CONSUMER_CPU_NOTE, ConsumerRun, consumerRunsTable, ConsumerService, interleave, KafkaRecord, rawRecord, runThroughKafka, startConsumer, versusBaseline } from './consumer-throughput';
+import { CONSUMER_CPU_NOTE, ConsumerRun, consumerRunsTable, interleave, KafkaRecord, rawRecord, runThroughKafka, versusBaseline, withConsumerRig, workload } from './consumer-throughput';
 import { plainInsert } from './status.suite';
 import { BENCH_APP_SECRET, BENCH_TENANT_ID, startIntake } from './targets';
-import { WebhookSink } from './webhook-sink';
 
 const ENTRIES_PER_RECORD = 5;
 const TEMPLATES_PER_WABA = 50;
@@ -90,25 +86,16 @@ function traffic(tenantId: string, wabas: number): { records: KafkaRecord[]; eve
 export const templateSuite: Suite = {
   id: 'template',
   title: 'Template monitor: management webhooks into the event store, the projections and alert deliveries',
-  async run(ctx: BenchContext): Promise<SuiteReport> {
+  run(ctx: BenchContext): Promise<SuiteReport> {
     const smoke = ctx.options.smoke;
-    const wabas = smoke ? 1 : 93;
-    const db = new Client({ connectionString: ctx.env['DATABASE_URL'] });
-    await db.connect();
-    const sink = new WebhookSink('x-wahooks-delivery-id');
-    await sink.start();
-    let kafka: BenchKafka | undefined;
-    let service: ConsumerService | undefined;
-    let intake: TargetProcess | undefined;
-    try {
-      kafka = await BenchKafka.connect(ctx);
+    const wabas = workload(ctx, 93, 1);
+    return withConsumerRig(ctx, 'x-wahooks-delivery-id', async ({ db, kafka, sink, start }) => {
       const tenantId = BENCH_TENANT_ID;
       const measured = traffic(tenantId, wabas);
       const baseline = await plainInsert(db, Math.ceil(measured.events / ENTRIES_PER_RECORD), ctx);
       // The alert endpoint belongs to a registered tenant: the bench tenant, registered through the intake's admin API.
-      intake = (await startIntake(ctx, BENCH_APP_SECRET, 'warn')).process;
-      await intake.stop();
-      service = await startConsumer(ctx, 'template-monitor');
+      await (await startIntake(ctx, BENCH_APP_SECRET, 'warn')).process.stop();
+      const service = await start('template-monitor');
       const put = await fetch(`${service.process.url}/admin/tenants/${tenantId}/alert-endpoint`, {
         method: 'PUT',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${ctx.env['ADMIN_API_TOKEN'] ?? ''}` },
@@ -124,7 +111,7 @@ export const templateSuite: Suite = {
         );
         const mark = marks[0]!;
         const [keysBefore, requestsBefore] = [sink.keys.size, sink.requests];
-        const run = await runThroughKafka(ctx, kafka!, db, service!, {
+        const run = await runThroughKafka(ctx, kafka, db, service, {
           label,
           produce: [{ topic: Topics.webhooksRaw, records: t.records }],
           units: t.events,
@@ -148,7 +135,7 @@ export const templateSuite: Suite = {
         );
         return { run, ...rows[0]!, keys: sink.keys.size - keysBefore, requests: sink.requests - requestsBefore };
       };
-      if (!smoke) await measure('warm-up', traffic(tenantId, 5));
+      if (!smoke) await measure('warm-up', traffic(tenantId, Math.ceil(wabas / 15)));
       const m = await measure('1 tenant, 1 partition', measured);
       const rows: Array<{ point: string; run: ConsumerRun }> = [{ point: m.run.label, run: m.run }];
       const alertRate = m.window ? m.delivered / m.window : 0;
@@ -172,12 +159,6 @@ export const templateSuite: Suite = {
         `**Method.** ${wabas} WABA(s) of the bench tenant (fresh WABA ids each run), each with ${TEMPLATES_PER_WABA} templates, ${PHONES_PER_WABA} phone numbers and its account: ${ROUNDS} rounds of one entry per template (a lifecycle of status, quality and category updates: APPROVED, quality GREEN and YELLOW, PAUSED FIRST_PAUSE, REINSTATED, quality GREEN, category change; each template enters it at another step, a fifth spell the language \`en-US\`), one \`phone_number_quality_update\` per number (THROUGHPUT_UPGRADE, ONBOARDING, FLAGGED, UNFLAGGED) and ${ACCOUNT_ENTRIES_PER_ROUND} account facts (VERIFIED_ACCOUNT, \`business_capability_update\`, \`account_review_update\`, ACCOUNT_RESTRICTION); every entry with its own increasing \`entry.time\`, ${ENTRIES_PER_RECORD} entries per webhook, produced to \`${Topics.webhooksRaw}\` under the tenant's key (one partition): ${measured.events} events, of which ${m.alerts} raise an alert. Timed from the first produce until every fact is in the store under its \`template-monitor:\` key (each batch: append with idempotency check, fold into \`template_states\` / \`waba_health\`, alerts into \`monitor_alerts\`, outbox and \`alert_deliveries\`, commit, then the offset commit) and no alert delivery is pending: the dispatcher claims due deliveries (\`FOR UPDATE SKIP LOCKED\`, 20 a round), POSTs each signed to the tenant's endpoint (a local receiver in the bench process answering 200 at once) and records the attempt. Baseline: the status suite's plain multi-row INSERT of the same number of event rows, in the same run.`,
       ];
       return { figures, runs: [], notes, artifacts: [] };
-    } finally {
-      await service?.process.stop();
-      await intake?.stop();
-      await kafka?.close();
-      await sink.stop();
-      await db.end();
-    }
+    });
   },
 };
