@@ -22,3 +22,6 @@ export function wamidFor(runId: string, tenantId: string, index: number): string
 }
 
 export const RUN_ID = /^[a-z0-9][a-z0-9-]{0,40}$/;
+
+/** An inbound message's wamid: the same shape, from another namespace than outbound ones. */
+export const inboundWamidFor = (runId: string, tenantId: string, index: number): string => wamidFor(runId, `${tenantId}\0inbound`, index);

@@ -25,7 +25,24 @@ export interface TemplateUpdate {
   pauseTitle?: string;
 }
 
-export type WebhookUpdate = StatusUpdate | TemplateUpdate;
+/** One customer message: the wire `messages[]` item and its `contacts[]` entry (none for `system`). */
+export interface InboundUpdate {
+  type: 'inbound';
+  wamid: string;
+  message: Record<string, unknown>;
+  contact: Record<string, unknown> | null;
+}
+
+/** A phone-number or account field (`phone_number_quality_update`, `account_update`…) as Meta sends it. */
+export interface ManagementUpdate {
+  type: 'management';
+  /** Meta's `entry.time`: the monitor orders by it. */
+  time: number;
+  field: string;
+  value: Record<string, unknown>;
+}
+
+export type WebhookUpdate = StatusUpdate | TemplateUpdate | InboundUpdate | ManagementUpdate;
 
 const ERROR_TITLES: Record<number, string> = {
   131026: 'Message undeliverable',
@@ -82,26 +99,36 @@ function templateValue(u: TemplateUpdate): Record<string, unknown> {
   return value;
 }
 
-/** One POST body: the tenant's statuses in one `messages` change, each template update in its own entry. */
-export function webhookBody(tenant: SimTenant, updates: readonly WebhookUpdate[]): string {
+/**
+ * A tenant's entries: its statuses in one `messages` change and each inbound
+ * message in a change of its own (with its sender in `contacts`, none for
+ * `system`), all under one entry; each template and account event in an
+ * entry of its own with its `time`.
+ */
+function entriesOf(tenant: SimTenant, updates: readonly WebhookUpdate[]): unknown[] {
+  const metadata = { display_phone_number: tenant.displayPhoneNumber, phone_number_id: tenant.phoneNumberId };
   const statuses = updates.filter((u): u is StatusUpdate => u.type === 'status');
-  const templates = updates.filter((u): u is TemplateUpdate => u.type === 'template');
-  const entry: unknown[] = [];
-  if (statuses.length > 0) {
-    entry.push({
-      id: tenant.wabaId,
-      changes: [
-        {
-          value: {
-            messaging_product: 'whatsapp',
-            metadata: { display_phone_number: tenant.displayPhoneNumber, phone_number_id: tenant.phoneNumberId },
-            statuses: statuses.map(statusItem),
-          },
-          field: 'messages',
-        },
-      ],
-    });
+  const changes: unknown[] = [];
+  if (statuses.length > 0) changes.push({ value: { messaging_product: 'whatsapp', metadata, statuses: statuses.map(statusItem) }, field: 'messages' });
+  for (const u of updates) {
+    if (u.type !== 'inbound') continue;
+    const value = { messaging_product: 'whatsapp', metadata, ...(u.contact ? { contacts: [u.contact] } : {}), messages: [u.message] };
+    changes.push({ value, field: 'messages' });
   }
-  for (const t of templates) entry.push({ id: tenant.wabaId, time: t.time, changes: [{ value: templateValue(t), field: 'message_template_status_update' }] });
-  return metaJson({ object: 'whatsapp_business_account', entry });
+  const entry: unknown[] = changes.length > 0 ? [{ id: tenant.wabaId, changes }] : [];
+  for (const u of updates) {
+    if (u.type === 'template') entry.push({ id: tenant.wabaId, time: u.time, changes: [{ value: templateValue(u), field: 'message_template_status_update' }] });
+    if (u.type === 'management') entry.push({ id: tenant.wabaId, time: u.time, changes: [{ value: u.value, field: u.field }] });
+  }
+  return entry;
+}
+
+/** One POST body for the tenant's own URL. */
+export function webhookBody(tenant: SimTenant, updates: readonly WebhookUpdate[]): string {
+  return metaJson({ object: 'whatsapp_business_account', entry: entriesOf(tenant, updates) });
+}
+
+/** One POST body for the platform URL: the entries of every tenant in it, tenant after tenant. */
+export function platformBody(groups: ReadonlyArray<readonly [SimTenant, readonly WebhookUpdate[]]>): string {
+  return metaJson({ object: 'whatsapp_business_account', entry: groups.flatMap(([tenant, updates]) => entriesOf(tenant, updates)) });
 }

@@ -28,24 +28,36 @@ export interface GenerateOptions {
   reorderWindow: number;
   /** Unix seconds of the first send; Meta's timestamps count from it. */
   baseTime: number;
+  /** Customers writing to each tenant's number. */
+  customers: number;
+  /** Inbound customer messages per tenant. */
+  inbound: number;
+  /** Phone-number and account events per tenant. */
+  accountEvents: number;
+  /** Share of webhook POSTs sent to the shared platform URL instead of the tenant's. */
+  platformShare: number;
 }
 
-export type DeliveryKind = 'webhook' | 'accepted';
+/** `webhook`: the tenant's URL; `platform`: the shared URL, signed with the platform app's secret. */
+export type DeliveryKind = 'webhook' | 'platform' | 'accepted';
 
 export interface Delivery {
   seq: number;
   kind: DeliveryKind;
+  /** `platform` for a platform delivery (its tenants are in `tenants`). */
   tenantId: string;
+  /** Platform deliveries: every tenant with an entry inside, in entry order. */
+  tenants?: string[];
   /** The exact bytes to POST (webhooks: what Meta signs). */
   body: string;
-  /** Status and template updates (webhook) or sends (accepted) inside. */
+  /** Webhook updates (statuses, messages, template and account events) or sends (accepted) inside. */
   updates: number;
   /** For a duplicate: the seq of the delivery it repeats. */
   copyOf?: number;
 }
 
 export interface Plan {
-  version: 1;
+  version: 2;
   options: GenerateOptions;
   tenants: SimTenant[];
   deliveries: Delivery[];
@@ -80,9 +92,94 @@ export interface OracleSms {
   to: string;
 }
 
+/** One inbound customer message as inbound-reply must keep it (GET /v1/inbound/messages/:wamid). */
+export interface OracleInbound {
+  tenantId: string;
+  wamid: string;
+  phoneNumberId: string;
+  /** The customer's key in `contacts` (wa_id, else BSUID), as first written. */
+  customer: string;
+  /** Meta's timestamp, ISO. */
+  timestamp: string;
+  wireType: string;
+  /** The normalized type (`unknown` wire type: `unsupported`; types nobody models: `unknown`). */
+  type: string;
+  /** Everything but `system` (re)opens the 24-hour window. */
+  opensWindow: boolean;
+  /** Members `content` must have (a subset: arrays element by element). */
+  content: Record<string, unknown>;
+  /** `context.id` and the internal id of our outbound message it names (null: not one of ours). */
+  replyTo: { wamid: string; internalMessageId: string | null } | null;
+  /** `context.forwarded` / `context.frequently_forwarded`. */
+  forwarded: boolean;
+  frequentlyForwarded: boolean;
+  /** A click-to-WhatsApp ad (`ctwaClid`) opens a 72-hour free entry point; a post does not. */
+  referral: { sourceType: string; ctwaClid: string | null } | null;
+  errorCodes: number[];
+  /** Downloaded from the (fake) Graph API and stored: the bytes' sha256 (hex) and size. */
+  media: { id: string; mimeType: string; sha256: string; sizeBytes: number } | null;
+}
+
+/** A conversation (tenant, business number, customer) and its windows. */
+export interface OracleConversation {
+  tenantId: string;
+  phoneNumberId: string;
+  customer: string;
+  messageCount: number;
+  /** Wamids in (Meta time, wamid) order. */
+  wamids: string[];
+  /** Latest window-opening message (ISO), and 24 h later; null if only system notices. */
+  lastInboundAt: string | null;
+  windowExpiresAt: string | null;
+  /** Latest click-to-WhatsApp ad message + 72 h; null without one. */
+  freeEntryPointExpiresAt: string | null;
+}
+
+export interface OracleContact {
+  tenantId: string;
+  /** The first identity the contact was seen with: `wa:<wa_id>`, else `bsuid:<user id>`. */
+  contactId: string;
+  /** Every value the contacts API must resolve to this contact (wa_ids, the new number, BSUID). */
+  lookups: string[];
+  waId: string | null;
+  userId: string | null;
+  profileName: string | null;
+  /** Every profile name seen, sorted. */
+  profileNames: string[];
+  /** `wa:` and `bsuid:` identities, sorted. */
+  identities: string[];
+  numberChanges: Array<{ fromWaId: string; toWaId: string }>;
+  identityChanges: number;
+}
+
+/** A messaging limit as Meta sent it (`TIER_2K` or 2000). */
+export type RawLimit = string | number;
+
+export interface OraclePhoneNumber {
+  tenantId: string;
+  wabaId: string;
+  displayPhoneNumber: string;
+  qualityEvent: string | null;
+  flagged: boolean;
+  limit: RawLimit | null;
+  previousLimit: RawLimit | null;
+  name: { decision: string; requestedVerifiedName: string; rejectionReason: string | null } | null;
+}
+
+export interface OracleAccount {
+  tenantId: string;
+  wabaId: string;
+  lastUpdate: string | null;
+  restrictions: Array<{ type: string; expiration: number }>;
+  violation: string | null;
+  ban: { state: string; date: string } | null;
+  review: string | null;
+  capability: { maxDailyConversationsPerBusiness: RawLimit | null; maxDailyConversationPerPhone: RawLimit | null; maxPhoneNumbersPerBusiness: number | null } | null;
+}
+
 /** The expected end state once every delivery was processed, whatever the order. */
 export interface Oracle {
-  version: 1;
+  version: 2;
   seed: number;
   runId: string;
   tenants: string[];
@@ -90,14 +187,28 @@ export interface Oracle {
   templates: OracleTemplate[];
   /** Exactly the messages that must get one SMS fallback each. */
   smsFallbacks: OracleSms[];
+  inbound: OracleInbound[];
+  conversations: OracleConversation[];
+  contacts: OracleContact[];
+  phoneNumbers: OraclePhoneNumber[];
+  accounts: OracleAccount[];
   totals: {
     messages: number;
     byStatus: Record<string, number>;
     byErrorCode: Record<string, number>;
     templatesByStatus: Record<string, number>;
     smsFallbacks: number;
+    inbound: number;
+    inboundByType: Record<string, number>;
+    inboundMedia: number;
+    conversations: number;
+    contacts: number;
+    accountEvents: number;
     deliveries: number;
     webhookDeliveries: number;
+    platformDeliveries: number;
+    /** Platform POSTs carrying entries of two or more tenants. */
+    multiTenantDeliveries: number;
     acceptedDeliveries: number;
     duplicateDeliveries: number;
   };

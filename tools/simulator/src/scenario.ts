@@ -1,5 +1,5 @@
 import { digitsFor, hexFor, wamidFor } from './ids';
-import type { StatusUpdate, TemplateUpdate } from './meta-payloads';
+import type { InboundUpdate, ManagementUpdate, StatusUpdate, TemplateUpdate } from './meta-payloads';
 import type { FinalStatus, GenerateOptions, OracleMessage, OracleSms, OracleTemplate, SimTenant } from './plan.types';
 import { Prng } from './prng';
 
@@ -19,6 +19,8 @@ export interface AcceptedPayload {
 export type StreamItem =
   | { tenantId: string; at: number; kind: 'status'; update: StatusUpdate }
   | { tenantId: string; at: number; kind: 'template'; update: TemplateUpdate }
+  | { tenantId: string; at: number; kind: 'inbound'; update: InboundUpdate }
+  | { tenantId: string; at: number; kind: 'management'; update: ManagementUpdate }
   | { tenantId: string; at: number; kind: 'accepted'; payload: AcceptedPayload };
 
 export interface Scenario {

@@ -1,4 +1,4 @@
-import { webhookBody, WebhookUpdate } from './meta-payloads';
+import { platformBody, webhookBody, WebhookUpdate } from './meta-payloads';
 import type { Delivery, GenerateOptions, SimTenant } from './plan.types';
 import { Prng } from './prng';
 import type { AcceptedPayload, StreamItem } from './scenario';
@@ -10,12 +10,18 @@ interface OpenBatch<T> {
 }
 
 type Emitted = Omit<Delivery, 'seq'>;
+type Routed = { tenantId: string; update: WebhookUpdate };
+
+/** The key of the open batch of platform-URL updates (tenant ids never take this form). */
+const PLATFORM = '\0platform';
 
 /**
  * Turns the logical stream into POSTs the way Meta delivers them: shuffled
- * within windows, batched per tenant (1..batchMax updates per POST), some
- * updates re-sent inside a later POST, and some POSTs delivered twice.
- * Sends (accepted) are batched too, as a sender would.
+ * within windows, batched (1..batchMax updates per POST) per tenant URL or,
+ * for a share of the updates, on the shared platform URL where one POST may
+ * carry several tenants' entries; some updates re-sent inside a later POST,
+ * and some POSTs delivered twice. Sends (accepted) are batched too, as a
+ * sender would.
  */
 export function scheduleDeliveries(stream: StreamItem[], tenants: SimTenant[], o: GenerateOptions, rng: Prng): Delivery[] {
   const byId = new Map(tenants.map((t) => [t.id, t]));
@@ -28,22 +34,30 @@ export function scheduleDeliveries(stream: StreamItem[], tenants: SimTenant[], o
   }
 
   const out: Emitted[] = [];
-  const hooks = new Map<string, OpenBatch<WebhookUpdate>>();
+  const hooks = new Map<string, OpenBatch<Routed>>();
   const sends = new Map<string, OpenBatch<AcceptedPayload>>();
-  const later: Array<{ due: number; tenantId: string; update: WebhookUpdate }> = [];
-  const emitHook = (tenantId: string, b: OpenBatch<WebhookUpdate>) => {
-    out.push({ kind: 'webhook', tenantId, body: webhookBody(byId.get(tenantId) as SimTenant, b.items), updates: b.items.length });
-    hooks.delete(tenantId);
+  const later: Array<{ due: number } & Routed> = [];
+  const emitHook = (route: string, b: OpenBatch<Routed>) => {
+    hooks.delete(route);
+    if (route !== PLATFORM) {
+      out.push({ kind: 'webhook', tenantId: route, body: webhookBody(byId.get(route) as SimTenant, b.items.map((x) => x.update)), updates: b.items.length });
+      return;
+    }
+    const groups = new Map<string, WebhookUpdate[]>();
+    for (const x of b.items) groups.set(x.tenantId, [...(groups.get(x.tenantId) ?? []), x.update]);
+    const body = platformBody([...groups].map(([id, updates]) => [byId.get(id) as SimTenant, updates] as const));
+    out.push({ kind: 'platform', tenantId: 'platform', tenants: [...groups.keys()], body, updates: b.items.length });
   };
   const emitSends = (tenantId: string, b: OpenBatch<AcceptedPayload>) => {
     out.push({ kind: 'accepted', tenantId, body: JSON.stringify(b.items.length === 1 ? b.items[0] : b.items), updates: b.items.length });
     sends.delete(tenantId);
   };
-  const addHook = (tenantId: string, update: WebhookUpdate, i: number) => {
-    const b = hooks.get(tenantId) ?? { items: [], target: rng.int(1, Math.max(1, o.batchMax)), openedAt: i };
-    hooks.set(tenantId, b);
-    b.items.push(update);
-    if (b.items.length >= b.target) emitHook(tenantId, b);
+  const addHook = (x: Routed, i: number) => {
+    const route = rng.chance(o.platformShare) ? PLATFORM : x.tenantId;
+    const b = hooks.get(route) ?? { items: [], target: rng.int(1, Math.max(1, o.batchMax)), openedAt: i };
+    hooks.set(route, b);
+    b.items.push(x);
+    if (b.items.length >= b.target) emitHook(route, b);
   };
 
   for (let i = 0; i < ordered.length; i++) {
@@ -51,7 +65,7 @@ export function scheduleDeliveries(stream: StreamItem[], tenants: SimTenant[], o
       const l = later[k] as (typeof later)[number];
       if (l.due <= i) {
         later.splice(k, 1);
-        addHook(l.tenantId, l.update, i);
+        addHook(l, i);
       }
     }
     const item = ordered[i] as StreamItem;
@@ -61,15 +75,16 @@ export function scheduleDeliveries(stream: StreamItem[], tenants: SimTenant[], o
       b.items.push(item.payload);
       if (b.items.length >= b.target) emitSends(item.tenantId, b);
     } else {
-      addHook(item.tenantId, item.update, i);
-      if (item.kind === 'status' && rng.chance(o.refanout)) later.push({ due: i + rng.int(1, window * 3), tenantId: item.tenantId, update: item.update });
+      addHook({ tenantId: item.tenantId, update: item.update }, i);
+      // Meta re-batches what it retries: statuses and messages show up again inside another POST.
+      if ((item.kind === 'status' || item.kind === 'inbound') && rng.chance(o.refanout)) later.push({ due: i + rng.int(1, window * 3), tenantId: item.tenantId, update: item.update });
     }
     // A batch never waits much longer than a reorder window for company.
-    for (const [tenantId, b] of hooks) if (i - b.openedAt > window * 2) emitHook(tenantId, b);
+    for (const [route, b] of hooks) if (i - b.openedAt > window * 2) emitHook(route, b);
     for (const [tenantId, b] of sends) if (i - b.openedAt > window * 2) emitSends(tenantId, b);
   }
-  for (const l of later) addHook(l.tenantId, l.update, ordered.length);
-  for (const [tenantId, b] of [...hooks]) emitHook(tenantId, b);
+  for (const l of later) addHook(l, ordered.length);
+  for (const [route, b] of [...hooks]) emitHook(route, b);
   for (const [tenantId, b] of [...sends]) emitSends(tenantId, b);
 
   // Meta's retries and fan-out: a share of POSTs arrives again, byte-identical, a little later.
