@@ -4,17 +4,16 @@ import { join } from 'node:path';
 
 import { bool, num, parseArgs, rejectUnknown, str } from './args';
 import { ActionResult, ChaosAction, checkSms, killAndRestart, runActions, shellAction, SmsCheck } from './chaos-plan';
-import { GENERATE_FLAGS, generateOptions, printVerify } from './cli';
-import { FakeSmsProvider } from './fake-sms';
+import { GENERATE_FLAGS, generateOptions, platformSecretFrom, printVerify } from './cli';
 import { generate, writeRun } from './generate';
 import { sleep } from './http';
-import { ManagedApp, ROOT } from './processes';
+import { ROOT } from './processes';
 import { provisionTenants } from './provision';
 import { SendReport, sendPlan } from './sender';
+import { Suite } from './suite';
 import { verify, VerifyReport } from './verify';
 
 const log = (line: string): void => console.error(`[chaos ${new Date().toISOString().slice(11, 23)}] ${line}`);
-const SMS_SECRET = 'chaos-fake-sms-provider-secret';
 
 function pgRestartCommand(): string {
   if (process.env['CHAOS_PG_RESTART_CMD']) return process.env['CHAOS_PG_RESTART_CMD'];
@@ -31,12 +30,14 @@ function pgRestartCommand(): string {
  * `npm run chaos`: the whole pipeline as child processes on fresh consumer
  * groups, the simulator's traffic, and meanwhile every consumer SIGKILLed and
  * restarted, the Kafka broker restarted and Postgres restarted. Then the
- * oracle must hold through the read APIs, and the fake SMS provider must have
- * seen exactly one SMS per expected message. See docs/simulator.md.
+ * oracle must hold through the read APIs, the fake SMS provider must have
+ * seen exactly one SMS per expected message, and the fake Graph API no
+ * request without the run's token or for a media id never sent. See
+ * docs/simulator.md.
  */
 async function main(): Promise<number> {
   const { flags } = parseArgs(process.argv.slice(2));
-  rejectUnknown(flags, [...GENERATE_FLAGS, 'out', 'duration-s', 'rate', 'verify-wait-ms', 'kill-consumers', 'restart-kafka', 'restart-postgres', 'sms-faults', 'restart-crashed', 'allow-crashes']);
+  rejectUnknown(flags, [...GENERATE_FLAGS, 'out', 'duration-s', 'rate', 'verify-wait-ms', 'kill-consumers', 'restart-kafka', 'restart-postgres', 'sms-faults', 'graph-faults', 'platform-secret', 'restart-crashed', 'allow-crashes']);
   if (!flags.has('run-id')) flags.set('run-id', `chaos-${randomBytes(4).toString('hex')}`);
   if (!flags.has('messages')) flags.set('messages', '60');
   if (!flags.has('base-time')) flags.set('base-time', String(Math.floor(Date.now() / 1000) - 60));
@@ -45,32 +46,24 @@ async function main(): Promise<number> {
   mkdirSync(join(dir, 'logs'), { recursive: true });
   const { plan, oracle } = generate(o);
   writeRun(dir, plan, oracle);
-  // Long enough for the five actions one after the other: a SIGKILLed consumer
+  // Long enough for the six actions one after the other: a SIGKILLed consumer
   // is back only once the group dropped its dead member (session timeout, 30 s).
-  const durationMs = num(flags, 'duration-s', 150, 1) * 1000;
+  const durationMs = num(flags, 'duration-s', 210, 1) * 1000;
   const rate = num(flags, 'rate', Math.max(0.5, plan.deliveries.length / (durationMs / 1000)), 0.01);
-  log(`run ${o.runId} (seed ${o.seed}, base-time ${o.baseTime}): ${o.tenants} tenants, ${oracle.totals.messages} messages, ${oracle.templates.length} templates, ${plan.deliveries.length} POSTs at ${rate.toFixed(2)}/s; files in ${dir}`);
+  log(`run ${o.runId} (seed ${o.seed}, base-time ${o.baseTime}): ${o.tenants} tenants, ${oracle.totals.messages} messages, ${oracle.templates.length} templates, ${oracle.totals.inbound} inbound messages, ${oracle.totals.accountEvents} account events, ${plan.deliveries.length} POSTs (${oracle.totals.platformDeliveries} on the platform URL) at ${rate.toFixed(2)}/s; files in ${dir}`);
   log(`database ${process.env['DATABASE_URL'] ?? '(DATABASE_URL unset)'}`);
 
   const faults = bool(flags, 'sms-faults', true);
-  // Trouble at the provider too: every 7th call fails, every 11th sends and never answers.
-  const provider = new FakeSmsProvider(SMS_SECRET, (n) => (faults && n % 7 === 0 ? 'fail' : faults && n % 11 === 0 ? 'hang-after-sending' : 'ok'));
-  await provider.start();
-  const consumer = (name: string, extra: Record<string, string> = {}) =>
-    new ManagedApp(name, { CONSUMER_GROUP_ID: `${o.runId}-${name}`, CONSUMER_START_FROM: 'latest', ...extra }, join(dir, 'logs'));
-  const intake = new ManagedApp('intake', {}, join(dir, 'logs'));
-  const status = consumer('status-projector');
-  const fallback = consumer('fallback-trigger', {
-    FALLBACK_SMS_URL: provider.url,
-    FALLBACK_SMS_SECRET: SMS_SECRET,
-    FALLBACK_SMS_TIMEOUT_MS: '1000',
-    FALLBACK_SMS_BACKOFF_BASE_MS: '100',
-    FALLBACK_SMS_BACKOFF_CAP_MS: '2000',
-    FALLBACK_SMS_MAX_ATTEMPTS: '60',
-    FALLBACK_SMS_POLL_MS: '100',
+  const suite = new Suite({
+    oracle,
+    dir,
+    // Trouble at the provider too: every 7th call fails, every 11th sends and never answers.
+    sms: (n) => (faults && n % 7 === 0 ? 'fail' : faults && n % 11 === 0 ? 'hang-after-sending' : 'ok'),
+    // And at Meta's Graph API: some media fail their first request.
+    graphFaults: bool(flags, 'graph-faults', true),
   });
-  const monitor = consumer('template-monitor');
-  const apps = [intake, status, fallback, monitor];
+  const { intake, status, fallback, monitor, inbound, provider, graph } = suite;
+  const apps = suite.apps;
   // A process that dies on its own is a finding. Like Kubernetes, start it again
   // (unless --no-restart-crashed), so the run still shows whether data survived.
   const restartCrashed = bool(flags, 'restart-crashed', true);
@@ -88,7 +81,7 @@ async function main(): Promise<number> {
   process.once('SIGINT', () => {
     interrupted = true;
     log('interrupted: stopping what was started');
-    void Promise.all(apps.map((a) => a.close())).then(() => process.exit(130));
+    void suite.close().then(() => process.exit(130));
   });
 
   let sendReport: SendReport | undefined;
@@ -96,8 +89,7 @@ async function main(): Promise<number> {
   let sms: SmsCheck | undefined;
   let actions: ActionResult[] = [];
   try {
-    const started = await Promise.all(apps.map(async (a) => `${a.name} ${await a.start()} ms`));
-    log(`started: ${started.join(', ')}`);
+    log(`started: ${(await suite.start()).join(', ')}`);
     const creds = await provisionTenants(intake.url, process.env['ADMIN_API_TOKEN'] ?? 'local-admin-token-change-me', o.runId, plan.tenants);
     writeFileSync(join(dir, 'credentials.json'), `${JSON.stringify(creds, null, 1)}\n`, { mode: 0o600 });
     // New groups start at the end of each partition once they hold it: give the fetchers a moment.
@@ -105,11 +97,12 @@ async function main(): Promise<number> {
 
     const chaos: ChaosAction[] = [];
     if (bool(flags, 'kill-consumers', true)) {
-      chaos.push({ name: 'SIGKILL + restart status-projector', at: 0.06, run: killAndRestart(status, log) });
-      chaos.push({ name: 'SIGKILL + restart fallback-trigger', at: 0.28, run: killAndRestart(fallback, log) });
-      chaos.push({ name: 'SIGKILL + restart template-monitor', at: 0.5, run: killAndRestart(monitor, log) });
+      chaos.push({ name: 'SIGKILL + restart status-projector', at: 0.05, run: killAndRestart(status, log) });
+      chaos.push({ name: 'SIGKILL + restart fallback-trigger', at: 0.22, run: killAndRestart(fallback, log) });
+      chaos.push({ name: 'SIGKILL + restart template-monitor', at: 0.38, run: killAndRestart(monitor, log) });
+      chaos.push({ name: 'SIGKILL + restart inbound-reply', at: 0.54, run: killAndRestart(inbound, log) });
     }
-    if (bool(flags, 'restart-kafka', true)) chaos.push({ name: 'restart the Kafka broker', at: 0.72, run: shellAction(['bash scripts/kafka.sh stop', 'bash scripts/kafka.sh up'], log) });
+    if (bool(flags, 'restart-kafka', true)) chaos.push({ name: 'restart the Kafka broker', at: 0.7, run: shellAction(['bash scripts/kafka.sh stop', 'bash scripts/kafka.sh up'], log) });
     if (bool(flags, 'restart-postgres', true)) chaos.push({ name: 'restart Postgres', at: 0.86, run: shellAction([pgRestartCommand()], log) });
 
     const t0 = Date.now();
@@ -121,6 +114,7 @@ async function main(): Promise<number> {
       timeoutMs: 5000,
       giveUpAfterMs: 600_000,
       apiKeys: new Map(creds.tenants.map((t) => [t.id, t.apiKey])),
+      platformSecret: platformSecretFrom(flags),
       log: (l) => log(`send: ${l}`),
     }).finally(() => (flowing = false));
     [sendReport, actions] = await Promise.all([sending, runActions(chaos, t0, durationMs, () => flowing, log)]);
@@ -128,9 +122,7 @@ async function main(): Promise<number> {
     log(`traffic done in ${sendReport.durationMs} ms: ${sendReport.delivered}/${sendReport.deliveries} acknowledged, ${sendReport.retries} retries, outcomes ${JSON.stringify(sendReport.outcomes)}`);
 
     verifyReport = await verify(oracle, creds, {
-      statusProjectorUrl: status.url,
-      fallbackTriggerUrl: fallback.url,
-      templateMonitorUrl: monitor.url,
+      ...suite.readUrls(),
       smsStatus: 'sent',
       waitMs: num(flags, 'verify-wait-ms', 180_000, 0),
       log,
@@ -140,31 +132,41 @@ async function main(): Promise<number> {
   } catch (error) {
     log(`run failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   } finally {
-    if (!interrupted) {
-      await Promise.all(apps.map((a) => a.close()));
-      await provider.stop();
-    }
+    if (!interrupted) await suite.close();
   }
 
   const crashes = apps.flatMap((a) => a.crashes);
-  const ok = (crashes.length === 0 || bool(flags, 'allow-crashes', false)) && !!verifyReport?.ok && !!sms?.ok && !!sendReport && sendReport.dropped.length + sendReport.gaveUp.length === 0 && actions.every((a) => a.ok && a.duringTraffic);
+  const graphOk = graph.counts.unauthorized + graph.counts.unknownMedia === 0;
+  const ok = (crashes.length === 0 || bool(flags, 'allow-crashes', false)) && !!verifyReport?.ok && !!sms?.ok && graphOk && !!sendReport && sendReport.dropped.length + sendReport.gaveUp.length === 0 && actions.every((a) => a.ok && a.duringTraffic);
   const summary = {
     ok,
     runId: o.runId,
     seed: o.seed,
     baseTime: o.baseTime,
     dir,
-    traffic: { tenants: o.tenants, messages: oracle.totals.messages, templates: oracle.templates.length, posts: plan.deliveries.length, duplicatePosts: oracle.totals.duplicateDeliveries, rate: Number(rate.toFixed(2)) },
+    traffic: {
+      tenants: o.tenants,
+      messages: oracle.totals.messages,
+      templates: oracle.templates.length,
+      inbound: oracle.totals.inbound,
+      accountEvents: oracle.totals.accountEvents,
+      posts: plan.deliveries.length,
+      platformPosts: oracle.totals.platformDeliveries,
+      multiTenantPosts: oracle.totals.multiTenantDeliveries,
+      duplicatePosts: oracle.totals.duplicateDeliveries,
+      rate: Number(rate.toFixed(2)),
+    },
     send: sendReport ? { ...sendReport, dropped: sendReport.dropped, gaveUp: sendReport.gaveUp } : null,
     chaos: actions,
     restarts: Object.fromEntries(apps.map((a) => [a.name, a.starts - 1])),
     crashes,
     verify: verifyReport ? { ok: verifyReport.ok, differences: verifyReport.differences.length, rounds: verifyReport.rounds, elapsedMs: verifyReport.elapsedMs, checked: verifyReport.checked } : null,
     sms: sms ?? null,
+    graph: { ok: graphOk, ...graph.counts },
   };
   writeFileSync(join(dir, 'summary.json'), `${JSON.stringify({ ...summary, verifyDifferences: verifyReport?.differences ?? [] }, null, 1)}\n`);
   console.log(JSON.stringify(summary, null, 2));
-  console.log(`chaos ${o.runId}: ${ok ? 'PASS' : 'FAIL'}: verify ${verifyReport ? (verifyReport.ok ? '0 differences' : `${verifyReport.differences.length} differences`) : 'not run'}; SMS ${sms ? `${sms.sentToProvider} sent / ${sms.distinctKeys} keys / ${sms.expected} expected` : 'not checked'}; chaos ${actions.filter((a) => a.ok && a.duringTraffic).length}/${actions.length} actions ok during traffic; ${crashes.length} unexpected crash(es)${crashes.length ? ` (${crashes.map((c) => c.app).join(', ')})` : ''}`);
+  console.log(`chaos ${o.runId}: ${ok ? 'PASS' : 'FAIL'}: verify ${verifyReport ? (verifyReport.ok ? '0 differences' : `${verifyReport.differences.length} differences`) : 'not run'}; SMS ${sms ? `${sms.sentToProvider} sent / ${sms.distinctKeys} keys / ${sms.expected} expected` : 'not checked'}; Graph ${graphOk ? 'ok' : 'UNEXPECTED REQUESTS'} (${graph.counts.file} downloads, ${graph.counts.faults} faults served); chaos ${actions.filter((a) => a.ok && a.duringTraffic).length}/${actions.length} actions ok during traffic; ${crashes.length} unexpected crash(es)${crashes.length ? ` (${crashes.map((c) => c.app).join(', ')})` : ''}`);
   return ok ? 0 : 1;
 }
 

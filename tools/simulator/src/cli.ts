@@ -3,7 +3,9 @@ import { join } from 'node:path';
 
 import { bool, Flags, num, rejectUnknown, str } from './args';
 import { credentialsPath, DEFAULT_GENERATE, generate, oraclePath, planPath, readJson, writeRun } from './generate';
+import { FakeGraph, graphMediaOf } from './fake-graph';
 import { RUN_ID } from './ids';
+import { graphTokenFor, inboundGraphConfig } from './media';
 import type { Credentials, GenerateOptions, Oracle, Plan } from './plan.types';
 import { provisionTenants } from './provision';
 import { sendPlan } from './sender';
@@ -28,10 +30,14 @@ export function generateOptions(flags: Flags): GenerateOptions {
     refanout: num(flags, 'refanout', d.refanout, 0, 1),
     reorderWindow: num(flags, 'reorder-window', d.reorderWindow, 1, 100_000),
     baseTime: num(flags, 'base-time', d.baseTime, 0),
+    customers: num(flags, 'customers', d.customers, 1, 100_000),
+    inbound: num(flags, 'inbound', d.inbound, 0, 1_000_000),
+    accountEvents: num(flags, 'account-events', d.accountEvents, 0, 10_000),
+    platformShare: num(flags, 'platform-share', d.platformShare, 0, 1),
   };
 }
 
-export const GENERATE_FLAGS = ['seed', 'run-id', 'tenants', 'messages', 'templates', 'batch-max', 'duplicates', 'refanout', 'reorder-window', 'base-time'];
+export const GENERATE_FLAGS = ['seed', 'run-id', 'tenants', 'messages', 'templates', 'batch-max', 'duplicates', 'refanout', 'reorder-window', 'base-time', 'customers', 'inbound', 'account-events', 'platform-share'];
 
 export function runGenerate(flags: Flags): number {
   rejectUnknown(flags, [...GENERATE_FLAGS, 'out']);
@@ -48,10 +54,17 @@ export const urls = (flags: Flags) => ({
   statusProjectorUrl: str(flags, 'status-projector', env('SIM_STATUS_PROJECTOR_URL', 'http://127.0.0.1:3001')),
   fallbackTriggerUrl: str(flags, 'fallback-trigger', env('SIM_FALLBACK_TRIGGER_URL', 'http://127.0.0.1:3002')),
   templateMonitorUrl: str(flags, 'template-monitor', env('SIM_TEMPLATE_MONITOR_URL', 'http://127.0.0.1:3003')),
+  inboundReplyUrl: str(flags, 'inbound-reply', env('SIM_INBOUND_REPLY_URL', 'http://127.0.0.1:3004')),
 });
 
+const URL_FLAGS = ['intake', 'status-projector', 'fallback-trigger', 'template-monitor', 'inbound-reply'];
+
+/** The platform app's first secret, as the intake reads it (PLATFORM_APP_SECRETS, comma-separated). */
+export const platformSecretFrom = (flags: Flags): string | undefined =>
+  str(flags, 'platform-secret', env('PLATFORM_APP_SECRETS', 'local-platform-app-secret').split(',')[0]?.trim() ?? '') || undefined;
+
 export async function runSend(flags: Flags): Promise<number> {
-  rejectUnknown(flags, ['run', 'intake', 'status-projector', 'fallback-trigger', 'template-monitor', 'admin-token', 'rate', 'timeout-ms', 'give-up-after-ms', 'provision']);
+  rejectUnknown(flags, ['run', ...URL_FLAGS, 'admin-token', 'platform-secret', 'rate', 'timeout-ms', 'give-up-after-ms', 'provision']);
   const dir = str(flags, 'run', '');
   if (!dir) throw new Error('--run <directory written by generate> is required');
   const plan = readJson<Plan>(planPath(dir));
@@ -68,6 +81,7 @@ export async function runSend(flags: Flags): Promise<number> {
     timeoutMs: num(flags, 'timeout-ms', 5000, 1),
     giveUpAfterMs: num(flags, 'give-up-after-ms', 600_000, 0),
     apiKeys: new Map(creds.tenants.map((t) => [t.id, t.apiKey])),
+    platformSecret: platformSecretFrom(flags),
     log,
   });
   writeFileSync(join(dir, 'send-report.json'), `${JSON.stringify(report, null, 1)}\n`);
@@ -76,7 +90,7 @@ export async function runSend(flags: Flags): Promise<number> {
 }
 
 export async function runVerify(flags: Flags): Promise<number> {
-  rejectUnknown(flags, ['run', 'intake', 'status-projector', 'fallback-trigger', 'template-monitor', 'sms-status', 'wait-ms']);
+  rejectUnknown(flags, ['run', ...URL_FLAGS, 'sms-status', 'wait-ms']);
   const dir = str(flags, 'run', '');
   if (!dir) throw new Error('--run <directory written by generate and send> is required');
   const oracle = readJson<Oracle>(oraclePath(dir));
@@ -89,8 +103,29 @@ export async function runVerify(flags: Flags): Promise<number> {
 
 export function printVerify(report: Awaited<ReturnType<typeof verify>>): void {
   const c = report.checked;
-  console.log(`verify: ${report.ok ? 'OK' : 'DIFFERENT'}: ${c.messages} messages, ${c.fallbacks} fallback decisions, ${c.templates} templates checked in ${report.rounds} round(s), ${report.elapsedMs} ms`);
+  console.log(
+    `verify: ${report.ok ? 'OK' : 'DIFFERENT'}: ${c.messages} messages, ${c.fallbacks} fallback decisions, ${c.templates} templates, ${c.inbound} inbound messages (${c.media} with media) in ${c.conversations} conversations, ${c.contacts} contacts, ${c.phoneNumbers} phone numbers, ${c.accounts} accounts checked in ${report.rounds} round(s), ${report.elapsedMs} ms`,
+  );
   if (report.ok) return;
   console.log(`${report.differences.length} differences (${summarize(report.differences)}):`);
   for (const d of report.differences) console.log(`  ${d.service} ${d.tenantId} ${d.subject} ${d.field}: expected ${JSON.stringify(d.expected)}, got ${JSON.stringify(d.actual)}`);
+}
+
+/**
+ * `graph`: serves the run's media as Meta's Graph API until interrupted and
+ * prints the INBOUND_GRAPH_CONFIG to start inbound-reply with.
+ */
+export async function runGraph(flags: Flags): Promise<number> {
+  rejectUnknown(flags, ['run', 'port', 'host', 'faults']);
+  const dir = str(flags, 'run', '');
+  if (!dir) throw new Error('--run <directory written by generate> is required');
+  const oracle = readJson<Oracle>(oraclePath(dir));
+  const graph = new FakeGraph(graphTokenFor(oracle.runId), graphMediaOf(oracle), bool(flags, 'faults', false));
+  await graph.start(num(flags, 'port', 3005, 0, 65_535), str(flags, 'host', '127.0.0.1'));
+  console.log(`INBOUND_GRAPH_CONFIG='${inboundGraphConfig(oracle.runId, oracle.tenants, graph.url)}'`);
+  log(`fake Graph API for ${oracle.totals.inboundMedia} media of run ${oracle.runId} on ${graph.url}; Ctrl-C to stop`);
+  await new Promise<void>((stop) => process.once('SIGINT', stop).once('SIGTERM', stop));
+  await graph.stop();
+  log(`served ${JSON.stringify(graph.counts)}`);
+  return graph.counts.unauthorized + graph.counts.unknownMedia === 0 ? 0 : 1;
 }

@@ -3,12 +3,13 @@ import { createHmac } from 'node:crypto';
 /** HMAC-SHA256 over the exact bytes, as Meta signs: written here, independent of the code under test. */
 export const signLikeMeta = (body: string | Buffer, secret: string): string => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
-export type Attempt = { kind: 'response'; status: number; text: string } | { kind: 'timeout' } | { kind: 'network'; message: string };
+export type Attempt = { kind: 'response'; status: number; text: string; bytes: Buffer } | { kind: 'timeout' } | { kind: 'network'; message: string };
 
 export async function attempt(url: string, init: RequestInit, timeoutMs: number): Promise<Attempt> {
   try {
     const res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-    return { kind: 'response', status: res.status, text: await res.text() };
+    const bytes = Buffer.from(await res.arrayBuffer());
+    return { kind: 'response', status: res.status, text: bytes.toString('utf8'), bytes };
   } catch (error) {
     const e = error as Error & { cause?: { code?: string; message?: string } };
     if (e.name === 'TimeoutError' || e.name === 'AbortError') return { kind: 'timeout' };

@@ -1,11 +1,16 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, WriteStream } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 import { sleep } from './http';
 
-export const ROOT = resolve(__dirname, '../../../..');
+/** The workspace root, from the built tool (dist/tools/simulator/src) or its sources (tests). */
+export const ROOT = ((): string => {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'nx.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+})();
 
 export function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -46,7 +51,8 @@ export class ManagedApp {
 
   constructor(
     readonly name: string,
-    private readonly env: Record<string, string>,
+    /** Read at every start (a fake's URL is known only once it listens). */
+    private readonly env: Record<string, string> | (() => Record<string, string>),
     private readonly logDir: string,
   ) {}
 
@@ -66,7 +72,7 @@ export class ManagedApp {
     this.log.write(`\n==== start #${this.starts} at ${new Date().toISOString()} ====\n`);
     const child = spawn(process.execPath, [resolve(ROOT, `dist/apps/${this.name}/src/main.js`)], {
       cwd: ROOT,
-      env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn', ...this.env, HTTP_PORT: String(this.port), HTTP_HOST: '127.0.0.1' },
+      env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn', ...(typeof this.env === 'function' ? this.env() : this.env), HTTP_PORT: String(this.port), HTTP_HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;

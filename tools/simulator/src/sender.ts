@@ -12,6 +12,8 @@ export interface SendOptions {
   /** Meta gives up on a delivery after days; the simulator after this long. */
   giveUpAfterMs: number;
   apiKeys: Map<string, string>;
+  /** The platform Meta app's secret (the intake's PLATFORM_APP_SECRETS): signs platform-URL deliveries. */
+  platformSecret: string | undefined;
   log: (line: string) => void;
 }
 
@@ -48,15 +50,16 @@ export const backoffMs = (retry: number): number => (retry === 1 ? 200 : Math.mi
  */
 export async function sendPlan(plan: Plan, o: SendOptions): Promise<SendReport> {
   const secrets = new Map(plan.tenants.map((t) => [t.id, t.secret]));
+  if (!o.platformSecret && plan.deliveries.some((d) => d.kind === 'platform')) throw new Error('the plan has platform-URL deliveries: give the platform app secret (--platform-secret or PLATFORM_APP_SECRETS)');
   const report: SendReport = { deliveries: plan.deliveries.length, delivered: 0, attempts: 0, retries: 0, outcomes: {}, dropped: [], gaveUp: [], durationMs: 0, maxInFlight: 0 };
   let inFlight = 0;
   const start = performance.now();
 
   const deliver = async (d: Delivery): Promise<void> => {
-    const webhook = d.kind === 'webhook';
-    const url = webhook ? `${o.intakeUrl}/webhooks/whatsapp/${d.tenantId}` : `${o.statusProjectorUrl}/v1/messages/accepted`;
+    const url = d.kind === 'webhook' ? `${o.intakeUrl}/webhooks/whatsapp/${d.tenantId}` : d.kind === 'platform' ? `${o.intakeUrl}/webhooks/whatsapp` : `${o.statusProjectorUrl}/v1/messages/accepted`;
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (webhook) headers['x-hub-signature-256'] = signLikeMeta(d.body, secrets.get(d.tenantId) ?? '');
+    if (d.kind === 'webhook') headers['x-hub-signature-256'] = signLikeMeta(d.body, secrets.get(d.tenantId) ?? '');
+    else if (d.kind === 'platform') headers['x-hub-signature-256'] = signLikeMeta(d.body, o.platformSecret ?? '');
     else headers['x-api-key'] = o.apiKeys.get(d.tenantId) ?? '';
     const firstAt = Date.now();
     for (let retry = 0; ; retry++) {

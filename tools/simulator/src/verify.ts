@@ -1,10 +1,16 @@
-import { getJson, sleep } from './http';
+import { sleep } from './http';
 import type { Credentials, Oracle, OracleMessage } from './plan.types';
+import { Diffs, Difference, ReadApi } from './read-api';
+import { verifyAccounts } from './verify-accounts';
+import { verifyInbound } from './verify-inbound';
+
+export type { Difference } from './read-api';
 
 export interface VerifyOptions {
   statusProjectorUrl: string;
   fallbackTriggerUrl: string;
   templateMonitorUrl: string;
+  inboundReplyUrl: string;
   /** Expected SMS status of every fallback (`sent` once a provider answers), or `any`. */
   smsStatus: string;
   /** Keep re-reading until there is no difference or this much time passed (the pipeline is eventually consistent). */
@@ -12,19 +18,22 @@ export interface VerifyOptions {
   log: (line: string) => void;
 }
 
-export interface Difference {
-  service: 'status-projector' | 'fallback-trigger' | 'template-monitor';
-  tenantId: string;
-  subject: string;
-  field: string;
-  expected: unknown;
-  actual: unknown;
+export interface Checked {
+  messages: number;
+  fallbacks: number;
+  templates: number;
+  inbound: number;
+  conversations: number;
+  contacts: number;
+  media: number;
+  phoneNumbers: number;
+  accounts: number;
 }
 
 export interface VerifyReport {
   ok: boolean;
   differences: Difference[];
-  checked: { messages: number; fallbacks: number; templates: number };
+  checked: Checked;
   rounds: number;
   elapsedMs: number;
 }
@@ -33,91 +42,97 @@ interface MessageItem { wamid: string; internalMessageId: string | null; status:
 interface FallbackItem { wamid: string; errorCode: number | null; action: string | null; sms: { status: string | null; to: string } | null }
 interface TemplateItem { wabaId: string; name: string; language: string; status: string | null }
 
-/** Reads every page of a keyset-paginated list. */
-async function readAll<T>(base: string, path: string, apiKey: string, diffs: Difference[], service: Difference['service'], tenantId: string): Promise<T[]> {
-  const out: T[] = [];
-  let cursor: string | null = null;
-  do {
-    const url: string = `${base}${path}${path.includes('?') ? '&' : '?'}limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-    const r = await getJson<{ items: T[]; nextCursor?: string | null }>(url, { 'x-api-key': apiKey });
-    if (r.status !== 200 || !r.body) {
-      diffs.push({ service, tenantId, subject: path, field: 'http', expected: 200, actual: r.error ?? r.status });
-      return out;
-    }
-    out.push(...r.body.items);
-    cursor = r.body.nextCursor ?? null;
-  } while (cursor);
-  return out;
-}
-
 /** One comparison of the running system with the oracle, through the read APIs only. */
 export async function compareOnce(oracle: Oracle, creds: Credentials, o: VerifyOptions): Promise<VerifyReport> {
-  const diffs: Difference[] = [];
+  const diffs = new Diffs();
   const keys = new Map(creds.tenants.map((t) => [t.id, t.apiKey]));
-  let fallbacks = 0;
+  const checked: Checked = { messages: oracle.messages.length, fallbacks: 0, templates: oracle.templates.length, inbound: 0, conversations: 0, contacts: 0, media: 0, phoneNumbers: 0, accounts: 0 };
   for (const tenantId of oracle.tenants) {
     const apiKey = keys.get(tenantId);
     if (!apiKey) {
-      diffs.push({ service: 'status-projector', tenantId, subject: tenantId, field: 'apiKey', expected: 'a provisioned key', actual: 'none in credentials.json' });
+      diffs.add('status-projector', tenantId, tenantId, 'apiKey', 'a provisioned key', 'none in credentials.json');
       continue;
     }
-    const expected = oracle.messages.filter((m) => m.tenantId === tenantId);
-
-    const messages = new Map((await readAll<MessageItem>(o.statusProjectorUrl, '/v1/messages', apiKey, diffs, 'status-projector', tenantId)).map((m) => [m.wamid, m]));
-    for (const m of expected) {
-      const d = (field: string, exp: unknown, act: unknown) => diffs.push({ service: 'status-projector', tenantId, subject: m.wamid, field, expected: exp, actual: act });
-      const got = messages.get(m.wamid);
-      messages.delete(m.wamid);
-      if (!got) {
-        d('message', m.status, 'missing');
-        continue;
-      }
-      if (got.status !== m.status) d('status', m.status, got.status);
-      if (got.internalMessageId !== m.internalMessageId) d('internalMessageId', m.internalMessageId, got.internalMessageId);
-      const codes = [...new Set(got.errors.map((e) => e.code))].sort();
-      if (JSON.stringify(codes) !== JSON.stringify([...m.errorCodes].sort())) d('errorCodes', m.errorCodes, codes);
-    }
-    for (const extra of messages.values()) diffs.push({ service: 'status-projector', tenantId, subject: extra.wamid, field: 'message', expected: 'absent', actual: extra.status });
-
-    const decided = new Map((await readAll<FallbackItem>(o.fallbackTriggerUrl, '/v1/fallbacks', apiKey, diffs, 'fallback-trigger', tenantId)).map((f) => [f.wamid, f]));
-    const sms = new Set(oracle.smsFallbacks.filter((s) => s.tenantId === tenantId).map((s) => s.wamid));
-    for (const m of expected.filter((x): x is OracleMessage & { fallbackAction: string } => x.fallbackAction !== null)) {
-      fallbacks++;
-      const d = (field: string, exp: unknown, act: unknown) => diffs.push({ service: 'fallback-trigger', tenantId, subject: m.wamid, field, expected: exp, actual: act });
-      const got = decided.get(m.wamid);
-      decided.delete(m.wamid);
-      if (!got) {
-        d('decision', m.fallbackAction, 'missing');
-        continue;
-      }
-      if (got.action !== m.fallbackAction) d('action', m.fallbackAction, got.action);
-      if (got.errorCode !== (m.errorCodes[0] ?? null)) d('errorCode', m.errorCodes[0] ?? null, got.errorCode);
-      if (sms.has(m.wamid)) {
-        if (!got.sms) d('sms', 'requested', null);
-        else {
-          if (got.sms.to !== m.recipient) d('sms.to', m.recipient, got.sms.to);
-          if (o.smsStatus !== 'any' && got.sms.status !== o.smsStatus) d('sms.status', o.smsStatus, got.sms.status);
-        }
-      } else if (got.sms) d('sms', null, got.sms.status);
-    }
-    for (const extra of decided.values()) diffs.push({ service: 'fallback-trigger', tenantId, subject: extra.wamid, field: 'decision', expected: 'absent', actual: extra.action });
-
-    const r = await getJson<{ items: TemplateItem[] }>(`${o.templateMonitorUrl}/v1/templates?limit=1000`, { 'x-api-key': apiKey });
-    if (r.status !== 200 || !r.body) {
-      diffs.push({ service: 'template-monitor', tenantId, subject: '/v1/templates', field: 'http', expected: 200, actual: r.error ?? r.status });
-      continue;
-    }
-    const templates = new Map(r.body.items.map((t) => [`${t.wabaId}|${t.name}|${t.language}`, t]));
-    for (const t of oracle.templates.filter((x) => x.tenantId === tenantId)) {
-      const key = `${t.wabaId}|${t.name}|${t.language}`;
-      const got = templates.get(key);
-      templates.delete(key);
-      if (!got) diffs.push({ service: 'template-monitor', tenantId, subject: key, field: 'template', expected: t.status, actual: 'missing' });
-      else if (got.status !== t.status) diffs.push({ service: 'template-monitor', tenantId, subject: key, field: 'status', expected: t.status, actual: got.status });
-    }
-    for (const [key, extra] of templates) diffs.push({ service: 'template-monitor', tenantId, subject: key, field: 'template', expected: 'absent', actual: extra.status });
+    const api = (base: string, service: Difference['service']) => new ReadApi(base, service, tenantId, apiKey, diffs);
+    await verifyMessages(oracle, api(o.statusProjectorUrl, 'status-projector'), diffs);
+    checked.fallbacks += await verifyFallbacks(oracle, api(o.fallbackTriggerUrl, 'fallback-trigger'), diffs, o.smsStatus);
+    const monitor = api(o.templateMonitorUrl, 'template-monitor');
+    await verifyTemplates(oracle, monitor, diffs);
+    const accounts = await verifyAccounts(oracle, monitor, diffs);
+    checked.phoneNumbers += accounts.phoneNumbers;
+    checked.accounts += accounts.accounts;
+    const inbound = await verifyInbound(oracle, api(o.inboundReplyUrl, 'inbound-reply'), diffs);
+    checked.inbound += inbound.messages;
+    checked.conversations += inbound.conversations;
+    checked.contacts += inbound.contacts;
+    checked.media += inbound.media;
   }
-  return { ok: diffs.length === 0, differences: diffs, checked: { messages: oracle.messages.length, fallbacks, templates: oracle.templates.length }, rounds: 1, elapsedMs: 0 };
+  return { ok: diffs.list.length === 0, differences: diffs.list, checked, rounds: 1, elapsedMs: 0 };
+}
+
+/** `GET /v1/messages`: every oracle message with its status, internal id and error codes; no other. */
+async function verifyMessages(oracle: Oracle, api: ReadApi, diffs: Diffs): Promise<void> {
+  const t = api.tenantId;
+  const messages = new Map((await api.all<MessageItem>('/v1/messages')).map((m) => [m.wamid, m]));
+  for (const m of oracle.messages.filter((x) => x.tenantId === t)) {
+    const got = messages.get(m.wamid);
+    messages.delete(m.wamid);
+    if (!got) {
+      diffs.add(api.service, t, m.wamid, 'message', m.status, 'missing');
+      continue;
+    }
+    diffs.check(api.service, t, m.wamid, 'status', m.status, got.status);
+    diffs.check(api.service, t, m.wamid, 'internalMessageId', m.internalMessageId, got.internalMessageId);
+    diffs.check(api.service, t, m.wamid, 'errorCodes', [...m.errorCodes].sort(), [...new Set(got.errors.map((e) => e.code))].sort());
+  }
+  for (const extra of messages.values()) diffs.add(api.service, t, extra.wamid, 'message', 'absent', extra.status);
+}
+
+/** `GET /v1/fallbacks`: every failed message decided, an SMS for exactly the expected ones; no other decision. */
+async function verifyFallbacks(oracle: Oracle, api: ReadApi, diffs: Diffs, smsStatus: string): Promise<number> {
+  const t = api.tenantId;
+  const decided = new Map((await api.all<FallbackItem>('/v1/fallbacks')).map((f) => [f.wamid, f]));
+  const sms = new Set(oracle.smsFallbacks.filter((s) => s.tenantId === t).map((s) => s.wamid));
+  const expected = oracle.messages.filter((x): x is OracleMessage & { fallbackAction: string } => x.tenantId === t && x.fallbackAction !== null);
+  for (const m of expected) {
+    const d = (field: string, exp: unknown, act: unknown) => diffs.add(api.service, t, m.wamid, field, exp, act);
+    const got = decided.get(m.wamid);
+    decided.delete(m.wamid);
+    if (!got) {
+      d('decision', m.fallbackAction, 'missing');
+      continue;
+    }
+    diffs.check(api.service, t, m.wamid, 'action', m.fallbackAction, got.action);
+    diffs.check(api.service, t, m.wamid, 'errorCode', m.errorCodes[0] ?? null, got.errorCode);
+    if (sms.has(m.wamid)) {
+      if (!got.sms) d('sms', 'requested', null);
+      else {
+        diffs.check(api.service, t, m.wamid, 'sms.to', m.recipient, got.sms.to);
+        if (smsStatus !== 'any') diffs.check(api.service, t, m.wamid, 'sms.status', smsStatus, got.sms.status);
+      }
+    } else if (got.sms) d('sms', null, got.sms.status);
+  }
+  for (const extra of decided.values()) diffs.add(api.service, t, extra.wamid, 'decision', 'absent', extra.action);
+  return expected.length;
+}
+
+/** `GET /v1/templates`: every template with its status; no other. */
+async function verifyTemplates(oracle: Oracle, api: ReadApi, diffs: Diffs): Promise<void> {
+  const t = api.tenantId;
+  const r = await api.get<{ items: TemplateItem[] }>('/v1/templates?limit=1000');
+  if (!r) {
+    if (r === null) diffs.add(api.service, t, '/v1/templates', 'http', 200, 404);
+    return;
+  }
+  const templates = new Map(r.items.map((x) => [`${x.wabaId}|${x.name}|${x.language}`, x]));
+  for (const x of oracle.templates.filter((y) => y.tenantId === t)) {
+    const key = `${x.wabaId}|${x.name}|${x.language}`;
+    const got = templates.get(key);
+    templates.delete(key);
+    if (!got) diffs.add(api.service, t, key, 'template', x.status, 'missing');
+    else diffs.check(api.service, t, key, 'status', x.status, got.status);
+  }
+  for (const [key, extra] of templates) diffs.add(api.service, t, key, 'template', 'absent', extra.status);
 }
 
 /** Compares until there is no difference or `waitMs` ran out; the last comparison is the verdict. */
