@@ -6,7 +6,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger } from 'nestjs-pino';
 
 import { AppConfig, loadConfigFromEnv } from '@wahooks/config';
-import { configureBodyParsing, registerWebhookRoutes, WebhookIntakeService } from '@wahooks/intake-feature';
+import { configureBodyParsing, registerWebhookRoutes, WebhookFastPath, WebhookIntakeService } from '@wahooks/intake-feature';
 import { createRootLogger, installShutdownDeadline, routeProcessWarnings } from '@wahooks/observability';
 
 import { AppModule } from './app.module';
@@ -15,7 +15,15 @@ export async function createIntakeApp(config: AppConfig): Promise<NestFastifyApp
   const logger = createRootLogger('intake', config.logLevel);
   routeProcessWarnings(logger);
   // A short keep-alive bounds how long a graceful close waits for idle sockets (Fastify defaults to 72 s).
-  const adapter = new FastifyAdapter({ bodyLimit: config.intake.bodyLimitBytes, return503OnClosing: true, keepAliveTimeout: 5000 });
+  const keepAliveTimeout = 5000;
+  // Meta's POSTs go straight from node:http to the intake service; Fastify owns the server and everything else.
+  const fastPath = new WebhookFastPath({ bodyLimit: config.intake.bodyLimitBytes, keepAliveTimeoutMs: keepAliveTimeout });
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.intake.bodyLimitBytes,
+    return503OnClosing: true,
+    keepAliveTimeout,
+    serverFactory: fastPath.serverFactory,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
     bufferLogs: true,
     abortOnError: false,
@@ -27,6 +35,11 @@ export async function createIntakeApp(config: AppConfig): Promise<NestFastifyApp
   const fastify = app.getHttpAdapter().getInstance();
   configureBodyParsing(fastify, config.intake.bodyLimitBytes);
   registerWebhookRoutes(fastify, app.get(WebhookIntakeService));
+  fastify.addHook('preClose', (done) => {
+    fastPath.startClosing();
+    done();
+  });
+  fastPath.attach(app.get(WebhookIntakeService));
   app.enableShutdownHooks();
   return app;
 }

@@ -23,6 +23,7 @@ export class RawPublisher implements OnModuleInit, OnApplicationShutdown {
       {
         lingerMs: config.intake.lingerMs,
         maxBatch: config.intake.maxBatch,
+        lanes: config.intake.producerLanes,
         publishTimeoutMs: config.intake.publishTimeoutMs,
       },
       (size, seconds, error) => {

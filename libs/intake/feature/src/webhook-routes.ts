@@ -44,21 +44,26 @@ async function handle(reply: FastifyReply, run: () => Promise<IntakeOutcome>): P
 }
 
 export function sendOutcome(reply: FastifyReply, outcome: IntakeOutcome): void {
+  const { status, headers, body } = outcomeResponse(outcome);
+  reply.code(status).headers(headers).send(body);
+}
+
+/** The HTTP answer to an outcome, shared by the Fastify routes and the node:http fast path. */
+export function outcomeResponse(outcome: IntakeOutcome): { status: number; headers: Record<string, string>; body: object } {
   switch (outcome.kind) {
     case 'accepted':
-      reply.code(200).send({ status: 'accepted', deliveryId: outcome.deliveryId });
-      return;
+      return { status: 200, headers: {}, body: { status: 'accepted', deliveryId: outcome.deliveryId } };
     case 'bad-signature':
-      reply.code(401).send({ code: 'INVALID_SIGNATURE', message: 'X-Hub-Signature-256 does not match the body' });
-      return;
+      return { status: 401, headers: {}, body: { code: 'INVALID_SIGNATURE', message: 'X-Hub-Signature-256 does not match the body' } };
     case 'unknown-tenant':
-      reply.code(404).send({ code: 'UNKNOWN_TENANT', message: 'no tenant owns this delivery' });
-      return;
+      return { status: 404, headers: {}, body: { code: 'UNKNOWN_TENANT', message: 'no tenant owns this delivery' } };
     case 'malformed':
-      reply.code(400).send({ code: 'MALFORMED_BODY', message: outcome.message });
-      return;
+      return { status: 400, headers: {}, body: { code: 'MALFORMED_BODY', message: outcome.message } };
     case 'unavailable':
-      reply.code(503).header('retry-after', '5').send({ code: 'BROKER_UNAVAILABLE', message: 'not persisted; retry', reason: outcome.reason });
-      return;
+      return {
+        status: 503,
+        headers: { 'retry-after': '5' },
+        body: { code: 'BROKER_UNAVAILABLE', message: 'not persisted; retry', reason: outcome.reason },
+      };
   }
 }

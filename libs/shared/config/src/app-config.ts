@@ -12,7 +12,7 @@ export interface AppConfig {
   kafka: { brokers: string[]; clientId: string };
   secrets: { encryptionKey: Buffer; adminApiToken: string };
   platform: { appSecrets: string[]; verifyToken: string | undefined };
-  intake: { bodyLimitBytes: number; publishTimeoutMs: number; lingerMs: number; maxBatch: number };
+  intake: { bodyLimitBytes: number; publishTimeoutMs: number; lingerMs: number; maxBatch: number; producerLanes: number };
   tenantCacheTtlMs: number;
   shutdownGraceMs: number;
   consumer: { groupId: string | undefined; fromBeginning: boolean };
@@ -70,6 +70,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       publishTimeoutMs: c.INTAKE_PUBLISH_TIMEOUT_MS,
       lingerMs: c.INTAKE_LINGER_MS,
       maxBatch: c.INTAKE_MAX_BATCH,
+      producerLanes: c.INTAKE_PRODUCER_LANES,
     },
     tenantCacheTtlMs: c.TENANT_CACHE_TTL_MS,
     shutdownGraceMs: c.SHUTDOWN_GRACE_MS,

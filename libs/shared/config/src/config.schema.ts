@@ -46,6 +46,7 @@ export const configSchema = z.object({
   INTAKE_PUBLISH_TIMEOUT_MS: int(2000, 50),
   INTAKE_LINGER_MS: int(0, 0),
   INTAKE_MAX_BATCH: int(500, 1),
+  INTAKE_PRODUCER_LANES: int(2, 1),
   TENANT_CACHE_TTL_MS: int(5000, 0),
   SHUTDOWN_GRACE_MS: int(10000, 0),
   CONSUMER_GROUP_ID: z.string().optional(),

@@ -41,6 +41,26 @@ describe('BatchingProducer against the real broker', () => {
     expect(seen).toEqual(Array.from({ length: 250 }, (_, i) => `${marker}-${i}`));
   });
 
+  it('with two lanes, still writes every record exactly once and rejects nothing', async () => {
+    const batches: number[] = [];
+    const producer = new BatchingProducer({ brokers, clientId: 'lanes-test' }, { lingerMs: 0, maxBatch: 50, publishTimeoutMs: 10_000, lanes: 2 }, (n, _s, err) => {
+      if (!err) batches.push(n);
+    });
+    await producer.connect();
+    expect(producer.isConnected).toBe(true);
+    const marker = `lanes-${Date.now()}`;
+    const key = `k-${marker}`;
+    await Promise.all(
+      Array.from({ length: 400 }, (_, i) => producer.publish({ topic: TOPIC, key, value: Buffer.from(`${marker}-${i}`), headers: { n: String(i) } })),
+    );
+    await producer.close();
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(400);
+    // Two lanes: the order between concurrent batches is not kept, the set is.
+    const seen = await readBack(new Kafka({ brokers, logLevel: logLevel.NOTHING }), key, 400);
+    expect(seen).toHaveLength(400);
+    expect(new Set(seen)).toEqual(new Set(Array.from({ length: 400 }, (_, i) => `${marker}-${i}`)));
+  });
+
   it('puts each key on the partition the Java client (and kafkajs DefaultPartitioner) would', async () => {
     const producer = new BatchingProducer({ brokers, clientId: 'partitioner-test' }, { lingerMs: 0, maxBatch: 100, publishTimeoutMs: 10_000 });
     const marker = `part-${Date.now()}`;

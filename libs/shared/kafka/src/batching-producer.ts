@@ -26,6 +26,16 @@ export interface BatchingProducerOptions {
   publishTimeoutMs: number;
   /** Records waiting at most; beyond it publish rejects at once with ProducerOverloadedError. */
   maxQueued?: number;
+  /**
+   * Independent idempotent producers (connections, producer ids), each with
+   * one send in flight; default 1. With 2, records that queue while one
+   * batch is at the broker leave at once on the other lane instead of
+   * waiting a round trip. Records of one key sent in different lanes may
+   * land in either order, so only writers whose records carry no order
+   * among concurrent sends (the intake: concurrent HTTP requests have none)
+   * use more than one.
+   */
+  lanes?: number;
 }
 
 export class PublishTimeoutError extends Error {
@@ -36,6 +46,13 @@ export class ProducerOverloadedError extends Error {
 }
 export class ProducerUnavailableError extends Error {
   override readonly name = 'ProducerUnavailableError';
+}
+
+interface Lane {
+  producer: Producer<Buffer, Buffer, Buffer, Buffer>;
+  busy: boolean;
+  connected: boolean;
+  connecting: Promise<void> | undefined;
 }
 
 interface Pending {
@@ -51,11 +68,10 @@ export interface FlushObserver {
 
 /**
  * Group commit for Kafka writes: concurrent publish() calls share one
- * produce request. Exactly one send is in flight (an idempotent producer
- * allows one in-flight request per connection here, and a queue that builds
- * while it is out is the next batch); records arriving meanwhile form the
- * next batch. Under load batches grow by themselves; when idle a record
- * waits at most lingerMs.
+ * produce request. Each lane (an idempotent producer session: one
+ * request in flight per connection) has exactly one send in flight, and
+ * records arriving meanwhile form the next batch. Under load batches grow
+ * by themselves; when idle a record waits at most lingerMs.
  *
  * Idempotent (acks = all in-sync replicas, broker-side dedup on retries),
  * with the Java-compatible murmur2 partitioner pinned explicitly (positive
@@ -70,38 +86,41 @@ export interface FlushObserver {
  * intake is CPU-bound on exactly this path (docs/dependencies.md).
  */
 export class BatchingProducer {
-  private readonly producer: Producer<Buffer, Buffer, Buffer, Buffer>;
+  private readonly lanes: Lane[];
   private readonly headerKeys = new Map<string, Buffer>();
   private queue: Pending[] = [];
-  private flushing = false;
   private timer: NodeJS.Timeout | undefined;
-  private connected = false;
   private closed = false;
-  private connecting: Promise<void> | undefined;
 
   constructor(
     connection: ProducerConnection,
     private readonly options: BatchingProducerOptions,
     private readonly observe: FlushObserver = () => undefined,
   ) {
-    this.producer = new Producer<Buffer, Buffer, Buffer, Buffer>({
-      clientId: connection.clientId,
-      bootstrapBrokers: connection.brokers,
-      connectTimeout: connection.connectTimeoutMs ?? 3000,
-      timeout: connection.requestTimeoutMs ?? 10_000,
-      idempotent: true,
-      acks: ProduceAcks.ALL,
-      partitioner: compatibilityPartitioner,
-      autocreateTopics: false,
-      // A send that still fails after these rejects its batch (503 at the
-      // intake; Meta retries); the next batch starts a fresh idempotent session.
-      retries: 3,
-      retryDelay: 250,
-    });
+    this.lanes = Array.from({ length: Math.max(1, options.lanes ?? 1) }, (_, i) => ({
+      producer: new Producer<Buffer, Buffer, Buffer, Buffer>({
+        clientId: options.lanes && options.lanes > 1 ? `${connection.clientId}-${i}` : connection.clientId,
+        bootstrapBrokers: connection.brokers,
+        connectTimeout: connection.connectTimeoutMs ?? 3000,
+        timeout: connection.requestTimeoutMs ?? 10_000,
+        idempotent: true,
+        acks: ProduceAcks.ALL,
+        partitioner: compatibilityPartitioner,
+        autocreateTopics: false,
+        // A send that still fails after these rejects its batch (503 at the
+        // intake; Meta retries); the next batch starts a fresh idempotent session.
+        retries: 3,
+        retryDelay: 250,
+      }),
+      busy: false,
+      connected: false,
+      connecting: undefined,
+    }));
   }
 
+  /** True once every lane has an idempotent producer session with the broker. */
   get isConnected(): boolean {
-    return this.connected;
+    return this.lanes.every((l) => l.connected);
   }
 
   get queued(): number {
@@ -109,20 +128,24 @@ export class BatchingProducer {
   }
 
   /**
-   * Connects once; concurrent callers share the attempt, and a failed
+   * Connects every lane; concurrent callers share the attempts, and a failed
    * attempt is forgotten so the next flush tries again.
    */
-  connect(): Promise<void> {
-    this.connecting ??= this.producer.initIdempotentProducer({}).then(
+  async connect(): Promise<void> {
+    await Promise.all(this.lanes.map((lane) => this.connectLane(lane)));
+  }
+
+  private connectLane(lane: Lane): Promise<void> {
+    lane.connecting ??= lane.producer.initIdempotentProducer({}).then(
       () => {
-        this.connected = true;
+        lane.connected = true;
       },
       (error: unknown) => {
-        this.connecting = undefined;
+        lane.connecting = undefined;
         throw error;
       },
     );
-    return this.connecting;
+    return lane.connecting;
   }
 
   /** Resolves once every in-sync replica has the record; rejects within publishTimeoutMs otherwise. */
@@ -159,53 +182,59 @@ export class BatchingProducer {
   async close(drainMs = this.options.publishTimeoutMs * 2): Promise<void> {
     this.closed = true;
     const deadline = Date.now() + drainMs;
-    while ((this.queue.length > 0 || this.flushing) && Date.now() < deadline) {
-      if (!this.flushing) void this.flush();
+    while ((this.queue.length > 0 || this.lanes.some((l) => l.busy)) && Date.now() < deadline) {
+      this.flush();
       await new Promise((r) => setTimeout(r, 5));
     }
     // Past the drain bound (broker gone), whoever still waits is told so.
     for (const p of this.queue.splice(0)) p.reject(new ProducerUnavailableError('producer closed before the write'));
-    await this.producer.close(true);
+    await Promise.all(this.lanes.map((l) => l.producer.close(true)));
   }
 
   private schedule(): void {
-    if (this.flushing) return;
     if (this.queue.length >= this.options.maxBatch || this.options.lingerMs === 0) {
-      void this.flush();
+      this.flush();
     } else if (!this.timer) {
-      this.timer = setTimeout(() => void this.flush(), this.options.lingerMs);
+      this.timer = setTimeout(() => this.flush(), this.options.lingerMs);
     }
   }
 
-  private async flush(): Promise<void> {
+  /** Hands queued records to every idle lane, one batch each. */
+  private flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.flushing) return;
+    for (const lane of this.lanes) {
+      if (this.queue.length === 0) return;
+      if (!lane.busy) void this.send(lane);
+    }
+  }
+
+  private async send(lane: Lane): Promise<void> {
     // Records whose caller already gave up (timed out) are still written:
     // the caller answered 503, Meta will retry, and the delivery id lets
     // consumers drop the duplicate. Dropping them here could lose an event
     // whose write had in fact begun.
     const batch = this.queue.splice(0, this.options.maxBatch);
     if (batch.length === 0) return;
-    this.flushing = true;
+    lane.busy = true;
     const started = process.hrtime.bigint();
     try {
-      // A producer that never connected (broker down at start-up) or lost
-      // its connection reconnects here; failure answers this batch with 503.
-      if (!this.connected) await this.connect();
-      await this.producer.send({ messages: batch.map((p) => this.message(p.record)) });
+      // A lane that never connected (broker down at start-up) or lost its
+      // session reconnects here; failure answers this batch with 503.
+      if (!lane.connected) await this.connectLane(lane);
+      await lane.producer.send({ messages: batch.map((p) => this.message(p.record)) });
       for (const p of batch) p.resolve();
       this.observe(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
     } catch (error) {
-      this.connected = false;
-      this.connecting = undefined;
+      lane.connected = false;
+      lane.connecting = undefined;
       const err = error instanceof Error ? error : new Error(String(error));
       for (const p of batch) p.reject(new ProducerUnavailableError(err.message));
       this.observe(batch.length, Number(process.hrtime.bigint() - started) / 1e9, err);
     } finally {
-      this.flushing = false;
+      lane.busy = false;
       // Whatever queued meanwhile has already waited a whole round trip.
-      if (this.queue.length > 0) void this.flush();
+      if (this.queue.length > 0) this.flush();
     }
   }
 
