@@ -80,7 +80,7 @@ describe('npm run bench -- --smoke', () => {
     expect(fallback.report.figures.map((f) => f.measured)).toEqual([
       expect.stringMatching(/^\d+ vs \d+ rows\/s/),
       expect.stringMatching(/^\d+ vs \d+ rows\/s/),
-      expect.stringMatching(/^\d+ SMS, \d+ distinct keys/),
+      expect.stringMatching(/^\d+ SMS, \d+ of their keys at the provider/),
     ]);
     expect(fallback.report.figures[2]?.pass).toBe(true);
     expect(markdown).toContain('<!-- bench:fallback:begin -->');
