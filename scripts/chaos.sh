@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# `npm run chaos`: the simulator's traffic through intake, status-projector,
-# fallback-trigger (with a local fake SMS provider) and template-monitor as
-# child processes on fresh consumer groups, while every consumer is SIGKILLed
-# and restarted, the Kafka broker is restarted and Postgres is restarted; then
-# `verify` must find zero differences and the provider exactly the expected
-# SMS. Small by default; scale with flags, e.g.
-#   npm run chaos -- --tenants 10 --messages 1000 --templates 20 --duration-s 600
+# `npm run chaos`: the simulator's traffic (outbound lifecycles, templates,
+# inbound messages of every type, account events; a share on the shared
+# platform URL) through intake, status-projector, fallback-trigger (with a
+# local fake SMS provider), template-monitor and inbound-reply (with a local
+# fake Graph API for media) as child processes on fresh consumer groups, while
+# every consumer is SIGKILLed and restarted, the Kafka broker is restarted and
+# Postgres is restarted; then `verify` must find zero differences and the
+# provider exactly the expected SMS. Small by default; scale with flags, e.g.
+#   npm run chaos -- --tenants 10 --messages 1000 --inbound 1000 --customers 50 --templates 20 --duration-s 600
 # Flags: docs/simulator.md. Uses its own database (wahooks_chaos by default).
 # It restarts the machine's Kafka broker and Postgres server: do not run it
 # beside a test suite that needs them.

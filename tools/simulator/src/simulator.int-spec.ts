@@ -16,6 +16,7 @@ import { Suite } from './suite';
 import { compareOnce, verify, VerifyOptions } from './verify';
 
 const config = testConfig();
+const SEED = Number(process.env['SIM_E2E_SEED'] ?? 20261124);
 const quiet = (): void => undefined;
 
 /**
@@ -27,11 +28,11 @@ const quiet = (): void => undefined;
  * reordering and a share of POSTs on the shared platform URL; then `verify`
  * must find no difference, and must find each one planted in the oracle.
  */
-describe('simulator end to end: generate → send → verify', () => {
+describe(`simulator end to end: generate → send → verify (seed ${SEED})`, () => {
   const runId = `simit-${randomBytes(3).toString('hex')}`;
   const { plan, oracle } = generate({
     ...DEFAULT_GENERATE,
-    seed: 20261124,
+    seed: SEED,
     runId,
     tenants: 2,
     messages: 24,
