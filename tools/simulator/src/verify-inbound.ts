@@ -62,9 +62,9 @@ const enc = encodeURIComponent;
 /**
  * inbound-reply's read API against the oracle, per conversation: the window
  * (`GET /v1/inbound/window`, open or closed as of its own `evaluatedAt`),
- * the conversation and every message in Meta-time order
- * (`GET /v1/inbound/conversations/:id`), a message missing there looked up
- * alone (`GET /v1/inbound/messages/:wamid`), stored media by their bytes
+ * the conversation and its messages in Meta-time order
+ * (`GET /v1/inbound/conversations/:id`), every message on its own
+ * (`GET /v1/inbound/messages/:wamid`), stored media by their bytes
  * (`GET /v1/inbound/media/:wamid/content`), and each contact by every
  * identity it must answer to (`GET /v1/inbound/contacts/:customer`).
  */
@@ -120,16 +120,16 @@ async function verifyConversation(conv: OracleConversation, messages: ReadonlyMa
   check('conversation.freeEntryPoint', fep, head.freeEntryPoint?.expiresAt);
   const listed = pages.flatMap((p) => p.messages);
   const expected = new Set(conv.wamids);
-  const known = listed.filter((m) => expected.has(m.wamid));
-  check('order', conv.wamids.filter((id) => known.some((m) => m.wamid === id)), known.map((m) => m.wamid));
-  for (const extra of listed.filter((m) => !expected.has(m.wamid))) diffs.add(api.service, t, extra.wamid, 'message', 'absent', `${extra.type} in ${w.conversationId}`);
-  for (const view of known) await checkMessage(messages.get(view.wamid) as OracleInbound, view, api, diffs);
   const seen = new Set(listed.map((m) => m.wamid));
-  for (const wamid of conv.wamids.filter((id) => !seen.has(id))) await verifyAlone(messages.get(wamid) as OracleInbound, w.conversationId, api, diffs);
+  check('order', conv.wamids.filter((id) => seen.has(id)), listed.map((m) => m.wamid).filter((id) => expected.has(id)));
+  for (const extra of listed.filter((m) => !expected.has(m.wamid))) diffs.add(api.service, t, extra.wamid, 'message', 'absent', `${extra.type} in ${w.conversationId}`);
+  for (const wamid of conv.wamids.filter((id) => !seen.has(id))) diffs.add(api.service, t, wamid, 'listed', w.conversationId, 'not in its conversation');
+  // Each message on its own, as a client asks for it.
+  for (const wamid of conv.wamids) await verifyAlone(messages.get(wamid) as OracleInbound, w.conversationId, api, diffs);
   return w.conversationId;
 }
 
-/** A message its conversation does not list: is it anywhere? */
+/** `GET /v1/inbound/messages/:wamid`: the message, in the conversation it belongs to. */
 async function verifyAlone(m: OracleInbound, conversationId: string | undefined, api: ReadApi, diffs: Diffs): Promise<void> {
   const view = await api.get<MessageView>(`/v1/inbound/messages/${enc(m.wamid)}`);
   if (view === null) diffs.add(api.service, api.tenantId, m.wamid, 'message', m.type, 'missing');
