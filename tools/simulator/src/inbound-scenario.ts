@@ -168,10 +168,9 @@ function makeSlots(o: GenerateOptions, customers: Customer[], freshWaId: () => s
     return { kind, customer, timestamp: timeFor(customer) };
   });
   // The number change is the customer's last message: nothing is written from the new number after it.
-  for (const s of slots.filter((x) => x.kind === 'system-number')) {
-    const others = slots.filter((x) => x.customer === s.customer && x !== s).map((x) => x.timestamp);
-    s.timestamp = Math.max(s.timestamp, ...others) + rng.int(1, 600);
-  }
+  const latest = new Map<Customer, number>();
+  for (const x of slots) if (x.kind !== 'system-number') latest.set(x.customer, Math.max(latest.get(x.customer) ?? x.timestamp, x.timestamp));
+  for (const x of slots.filter((y) => y.kind === 'system-number')) x.timestamp = Math.max(x.timestamp, latest.get(x.customer) ?? x.timestamp) + rng.int(1, 600);
   return slots;
 }
 
