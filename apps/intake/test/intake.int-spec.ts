@@ -107,6 +107,23 @@ describe('intake against the real broker and database', () => {
     expect(reader.records.filter((r) => r.value?.toString().includes('wamid.bad-input'))).toHaveLength(0);
   });
 
+  it('accepts bodies up to the limit, also many large ones at once for one tenant (one partition)', async () => {
+    const target = `${url}/webhooks/whatsapp/${tenant.id}`;
+    const sized = (marker: string, bytes: number): Buffer => {
+      const base = textEnvelope(tenant.wabaId, tenant.phoneNumberId, marker);
+      // Pad inside the JSON (whitespace before the final brace) so the body stays a valid envelope.
+      return Buffer.concat([Buffer.from(base.slice(0, -1)), Buffer.alloc(bytes - base.length, 0x20), Buffer.from('}')]);
+    };
+    const atLimit = sized('at-the-limit', 3 * 1024 * 1024);
+    expect((await postWebhook(target, atLimit, { 'x-hub-signature-256': sign(atLimit, tenant.secret) })).status).toBe(200);
+    const burst = Array.from({ length: 16 }, (_, i) => sized(`burst-256k-${i}`, 256 * 1024));
+    const statuses = await Promise.all(burst.map(async (body) => (await postWebhook(target, body, { 'x-hub-signature-256': sign(body, tenant.secret) })).status));
+    expect(statuses).toEqual(burst.map(() => 200));
+    await reader.waitFor((rs) => rs.filter((r) => r.value?.includes('burst-256k-')).length >= 16);
+    const stored = reader.records.find((r) => r.value?.includes('wamid.at-the-limit'));
+    expect(stored?.value?.equals(atLimit)).toBe(true);
+  });
+
   it('answers the verification handshake', async () => {
     const q = (token: string, mode = 'subscribe') =>
       `hub.mode=${mode}&hub.verify_token=${encodeURIComponent(token)}&hub.challenge=1158201444`;

@@ -15,8 +15,8 @@
  *
  * Exit codes: 0 done, 1 failed or timed out (the reason is on stderr), 2 usage error.
  */
-import { TopicSpecs } from '@wahooks/events-contract';
-import { Admin, ITopicConfig, Kafka, logLevel, type KafkaConfig } from 'kafkajs';
+import { TopicSpec, TopicSpecs } from '@wahooks/events-contract';
+import { Admin, ConfigResourceTypes, ITopicConfig, Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 
 const PREFIX = '[kafka-admin]';
 const GROUP_METADATA_TOPIC = '__consumer_offsets';
@@ -337,7 +337,7 @@ const topicConfig = (options: Options, extra: Record<string, string>): ITopicCon
 /** Creates missing topics, reports (and with --grow-partitions fixes) partition counts that differ. */
 const ensureTopics = async (
   admin: Admin,
-  specs: ReadonlyArray<{ name: string; partitions: number }>,
+  specs: ReadonlyArray<TopicSpec>,
   options: Options,
   deadline: number,
   extraConfig: Record<string, string> = {},
@@ -356,7 +356,7 @@ const ensureTopics = async (
           topic: spec.name,
           numPartitions: spec.partitions,
           replicationFactor: options.replicationFactor,
-          configEntries: topicConfig(options, extraConfig),
+          configEntries: topicConfig(options, { ...extraConfig, ...spec.config }),
         })),
       });
     });
@@ -380,7 +380,36 @@ const ensureTopics = async (
       }
     }
   }
+  await alignTopicConfigs(admin, present, deadline);
   return { created: missing.map((spec) => spec.name), existing: present.map((spec) => spec.name) };
+};
+
+/**
+ * Topics created before a spec gained a config entry get it now. kafkajs's
+ * alterConfigs replaces a topic's whole set of dynamic configs, so the
+ * current dynamic entries (an operator's retention, say) are sent along.
+ */
+const alignTopicConfigs = async (admin: Admin, specs: ReadonlyArray<TopicSpec>, deadline: number): Promise<void> => {
+  const wanted = specs.filter((spec) => spec.config && Object.keys(spec.config).length > 0);
+  if (wanted.length === 0) return;
+  const { resources } = await until('describing topic configs', deadline, () =>
+    admin.describeConfigs({ includeSynonyms: false, resources: wanted.map((spec) => ({ type: ConfigResourceTypes.TOPIC, name: spec.name })) }),
+  );
+  for (const spec of wanted) {
+    const current = resources.find((r) => r.resourceName === spec.name)?.configEntries ?? [];
+    const differs = Object.entries(spec.config ?? {}).filter(([name, value]) => current.find((e) => e.configName === name)?.configValue !== value);
+    if (differs.length === 0) continue;
+    // configSource 1 = DYNAMIC_TOPIC_CONFIG: the entries set on this topic.
+    const dynamic = Object.fromEntries(current.filter((e) => e.configSource === 1).map((e) => [e.configName, e.configValue]));
+    const merged = { ...dynamic, ...spec.config };
+    await until(`configuring ${spec.name}`, deadline, () =>
+      admin.alterConfigs({
+        validateOnly: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: spec.name, configEntries: Object.entries(merged).map(([name, value]) => ({ name, value })) }],
+      }),
+    );
+    log(`configured ${spec.name}: ${differs.map(([name, value]) => `${name}=${value}`).join(', ')}`);
+  }
 };
 
 const createTopics = async (options: Options): Promise<void> => {

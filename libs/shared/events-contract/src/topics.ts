@@ -16,8 +16,22 @@ export type TopicName = (typeof Topics)[keyof typeof Topics];
 /** Dead-letter topic for a source topic. */
 export const deadLetterTopic = (topic: string): string => `${topic}.dlq`;
 
+/**
+ * Raw webhook records carry Meta's body (up to 3 MiB) and, for platform-URL
+ * splits, the original body in a header as well: the broker's default
+ * 1 MiB per record batch would refuse them, so these topics allow 8 MiB.
+ */
+const LARGE_RECORDS = { 'max.message.bytes': String(8 * 1024 * 1024) };
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+  /** Topic-level configuration the scripts set at creation (and on existing topics). */
+  config?: Record<string, string>;
+}
+
 /** Every topic the suite needs, with the partition count the local scripts create. */
-export const TopicSpecs: ReadonlyArray<{ name: string; partitions: number }> = [
+export const TopicSpecs: ReadonlyArray<TopicSpec> = [
   { name: 'whatsapp.message-status.v1', partitions: 6 },
   { name: 'whatsapp.alerts.v1', partitions: 3 },
   { name: 'whatsapp.fallback.retry-requested.v1', partitions: 3 },
@@ -27,10 +41,10 @@ export const TopicSpecs: ReadonlyArray<{ name: string; partitions: number }> = [
   { name: 'whatsapp.inbound.messages.v1', partitions: 6 },
   { name: 'whatsapp.inbound.customer-replied.v1', partitions: 6 },
   { name: 'whatsapp.inbound.media.v1', partitions: 3 },
-  { name: Topics.webhooksRaw, partitions: 6 },
-  { name: deadLetterTopic(Topics.webhooksRaw), partitions: 1 },
+  { name: Topics.webhooksRaw, partitions: 6, config: LARGE_RECORDS },
+  { name: deadLetterTopic(Topics.webhooksRaw), partitions: 1, config: LARGE_RECORDS },
   { name: Topics.messagesAccepted, partitions: 6 },
-  { name: Topics.webhooksUnrouted, partitions: 1 },
+  { name: Topics.webhooksUnrouted, partitions: 1, config: LARGE_RECORDS },
   { name: deadLetterTopic(Topics.messagesAccepted), partitions: 1 },
 ];
 

@@ -61,6 +61,25 @@ describe('BatchingProducer against the real broker', () => {
     expect(new Set(seen)).toEqual(new Set(Array.from({ length: 400 }, (_, i) => `${marker}-${i}`)));
   });
 
+  it('caps a produce request by bytes, so large records of one key never exceed the broker limit together', async () => {
+    const sizes: number[] = [];
+    // The test topic has the broker's default max.message.bytes (1 MiB per record batch).
+    const producer = new BatchingProducer({ brokers, clientId: 'bytes-test' }, { lingerMs: 20, maxBatch: 500, publishTimeoutMs: 20_000 }, (n, _s, err) => {
+      if (err) throw err;
+      sizes.push(n);
+    });
+    await producer.connect();
+    const key = `big-${Date.now()}`;
+    const results = await Promise.allSettled(
+      Array.from({ length: 24 }, (_, i) => producer.publish({ topic: TOPIC, key, value: Buffer.alloc(200 * 1024, 97 + (i % 26)), headers: { n: String(i) } })),
+    );
+    await producer.close();
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(24);
+    // 200 KiB records under a 900 KiB cap: at most four per request.
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(4);
+  });
+
   it('puts each key on the partition the Java client (and kafkajs DefaultPartitioner) would', async () => {
     const producer = new BatchingProducer({ brokers, clientId: 'partitioner-test' }, { lingerMs: 0, maxBatch: 100, publishTimeoutMs: 10_000 });
     const marker = `part-${Date.now()}`;

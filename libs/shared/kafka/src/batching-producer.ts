@@ -22,6 +22,14 @@ export interface BatchingProducerOptions {
   lingerMs: number;
   /** Records per produce request at most. */
   maxBatch: number;
+  /**
+   * Bytes per produce request at most (values, keys and headers), default
+   * 900 KiB: one tenant's records share a partition, so a request's records
+   * can form one record batch, and the broker refuses a batch over the
+   * topic's max.message.bytes (1 MiB by default) as a whole. A single record
+   * larger than this still goes, alone (the raw topics allow 8 MiB).
+   */
+  maxBatchBytes?: number;
   /** A publish not acknowledged by then rejects with PublishTimeoutError. */
   publishTimeoutMs: number;
   /** Records waiting at most; beyond it publish rejects at once with ProducerOverloadedError. */
@@ -57,6 +65,7 @@ interface Lane {
 
 interface Pending {
   record: OutgoingRecord;
+  bytes: number;
   resolve: () => void;
   reject: (e: Error) => void;
   settled: boolean;
@@ -155,7 +164,7 @@ export class BatchingProducer {
       return Promise.reject(new ProducerOverloadedError(`${this.queue.length} records already waiting`));
     }
     return new Promise<void>((resolve, reject) => {
-      const pending: Pending = { record, resolve, reject, settled: false };
+      const pending: Pending = { record, bytes: recordBytes(record), resolve, reject, settled: false };
       const deadline = setTimeout(() => {
         if (pending.settled) return;
         pending.settled = true;
@@ -214,7 +223,7 @@ export class BatchingProducer {
     // the caller answered 503, Meta will retry, and the delivery id lets
     // consumers drop the duplicate. Dropping them here could lose an event
     // whose write had in fact begun.
-    const batch = this.queue.splice(0, this.options.maxBatch);
+    const batch = this.take();
     if (batch.length === 0) return;
     lane.busy = true;
     const started = process.hrtime.bigint();
@@ -238,6 +247,19 @@ export class BatchingProducer {
     }
   }
 
+  /** The next batch: oldest first, within maxBatch records and maxBatchBytes (at least one record). */
+  private take(): Pending[] {
+    const maxBytes = this.options.maxBatchBytes ?? 900 * 1024;
+    let count = 0;
+    let bytes = 0;
+    for (const p of this.queue) {
+      if (count === this.options.maxBatch || (count > 0 && bytes + p.bytes > maxBytes)) break;
+      count += 1;
+      bytes += p.bytes;
+    }
+    return this.queue.splice(0, count);
+  }
+
   private message(record: OutgoingRecord) {
     const headers = new Map<Buffer, Buffer>();
     for (const name in record.headers) {
@@ -256,4 +278,14 @@ export class BatchingProducer {
     }
     return key;
   }
+}
+
+/** A record's size on the wire, near enough: its bytes plus record framing. */
+function recordBytes(record: OutgoingRecord): number {
+  let bytes = record.value.length + Buffer.byteLength(record.key) + 32;
+  for (const name in record.headers) {
+    const value = record.headers[name]!;
+    bytes += name.length + (typeof value === 'string' ? Buffer.byteLength(value) : value.length) + 4;
+  }
+  return bytes;
 }
