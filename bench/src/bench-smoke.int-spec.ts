@@ -75,14 +75,15 @@ describe('npm run bench -- --smoke', () => {
     expect(inbound.report.figures[0]?.measured).toMatch(/\d+ vs \d+ rows\/s/);
     expect(markdown).toContain('<!-- bench:inbound:begin -->');
 
-    // Fallback trigger: every failure decided and every SMS sent through the local provider, once (checked by the suite itself).
+    // Fallback trigger: the suite itself waits until every failure is decided and every SMS sent. Whether each SMS
+    // reached the bench's own receiver is its figure, not asserted here: any other fallback-trigger on the same broker
+    // and database (a concurrent test) consumes the same raw topic, and its dispatcher may send some of them.
     const fallback = result.suites.find((s) => s.id === 'fallback')!;
     expect(fallback.report.figures.map((f) => f.measured)).toEqual([
       expect.stringMatching(/^\d+ vs \d+ rows\/s/),
       expect.stringMatching(/^\d+ vs \d+ rows\/s/),
-      expect.stringMatching(/^\d+ SMS, \d+ of their keys at the provider/),
+      expect.stringMatching(/^[1-9]\d* SMS, \d+ of their keys at the provider/),
     ]);
-    expect(fallback.report.figures[2]?.pass).toBe(true);
     expect(markdown).toContain('<!-- bench:fallback:begin -->');
     expect(fallback.report.notes[0]).toContain('| 12 tenants over the partitions |');
 
