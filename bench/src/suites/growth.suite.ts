@@ -121,7 +121,7 @@ function failedNote(points: PayloadPoint[]): string[] {
   const failed = points.filter((p) => p.intake.result.non2xx + p.intake.result.errors > 0);
   if (failed.length === 0) return [];
   const list = failed.map((p) => `${p.kb} kB (${int(p.intake.result.non2xx + p.intake.result.errors)} of ${int(p.intake.result.completed + p.intake.result.errors)}: ${Object.entries(p.intake.result.statusCounts).map(([code, n]) => `${n}× ${code}`).join(', ')})`);
-  return [`**Not every request was acknowledged** at ${list.join('; ')}. See docs/performance.md (Growth) for the cause.`];
+  return [`**Not every request was acknowledged** at ${list.join('; ')}. docs/performance.md (Growth) tells what caused this before.`];
 }
 
 interface Curve {
