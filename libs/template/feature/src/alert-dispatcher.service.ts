@@ -72,17 +72,23 @@ export class AlertDispatcher implements OnApplicationShutdown {
            ORDER BY d.next_attempt_at LIMIT $1 FOR UPDATE OF d SKIP LOCKED`,
           this.config.alerts.dispatchBatch,
         );
-        await Promise.all(due.map((row) => this.attempt(tx, row)));
+        // The POSTs go out together; their outcomes are written one after another,
+        // because one transaction is one connection and pg runs one query at a time.
+        const attempts = await Promise.all(due.map((row) => this.attempt(row)));
+        for (const [i, row] of due.entries()) await this.record(tx, row, attempts[i]!);
         return due.length;
       },
       { maxWait: 10_000, timeout: this.config.alerts.timeoutMs + 30_000 },
     );
   }
 
-  private async attempt(tx: EventStoreTx, row: DueRow): Promise<void> {
+  private async attempt(row: DueRow): Promise<{ result: AttemptResult; durationMs: number }> {
     const started = Date.now();
     const result = await this.post(row);
-    const durationMs = Date.now() - started;
+    return { result, durationMs: Date.now() - started };
+  }
+
+  private async record(tx: EventStoreTx, row: DueRow, { result, durationMs }: { result: AttemptResult; durationMs: number }): Promise<void> {
     const attempt = row.attempts + 1;
     const classified = classifyAttempt(result);
     const policy = { baseDelayMs: this.config.alerts.retryBaseMs, maxDelayMs: this.config.alerts.retryMaxDelayMs, giveUpAfterMs: this.config.alerts.giveUpAfterMs };
