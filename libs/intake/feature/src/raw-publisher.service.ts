@@ -40,8 +40,9 @@ export class RawPublisher implements OnModuleInit, OnApplicationShutdown {
     this.producer.connect().catch(() => undefined);
   }
 
-  publish(records: OutgoingRecord[]): Promise<void[]> {
-    return Promise.all(records.map((r) => this.producer.publish(r)));
+  publish(records: OutgoingRecord[]): Promise<unknown> {
+    // One record is the common case (a tenant URL): no Promise.all around it.
+    return records.length === 1 ? this.producer.publish(records[0]!) : Promise.all(records.map((r) => this.producer.publish(r)));
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
@@ -33,7 +33,7 @@ export class WebhookIntakeService {
   ) {
     const token = config.platform.verifyToken;
     this.platformVerifyHash = token ? sha256Hex(token) : undefined;
-    this.requests = metrics.counter('wahooks_intake_requests_total', 'Webhook POSTs by outcome', ['tenant', 'route', 'outcome']);
+    this.requests = metrics.bufferedCounter('wahooks_intake_requests_total', 'Webhook POSTs by outcome', ['tenant', 'route', 'outcome']);
     this.signatureFailures = metrics.counter(
       'wahooks_intake_signature_failures_total',
       'Failed signature verifications; a spike usually means a rotated Meta app secret',
@@ -52,7 +52,7 @@ export class WebhookIntakeService {
 
   /** POST /webhooks/whatsapp/:tenantId — a tenant with its own Meta app. */
   async ingestForTenant(tenantId: string, req: IntakeRequest): Promise<IntakeOutcome> {
-    const tenant = await this.tenants.byId(tenantId);
+    const tenant = this.tenants.cachedById(tenantId) ?? (await this.tenants.byId(tenantId));
     if (!tenant || tenant.disabled) return this.count('unknown', 'tenant-url', { kind: 'unknown-tenant' });
     if (!verifyMetaSignature(req.rawBody, req.signatureHeader, tenant.appSecrets)) {
       this.signatureFailures.inc({ tenant: tenant.id });
@@ -107,7 +107,7 @@ export class WebhookIntakeService {
     }
     const tenants = known.map(([t]) => t);
     const outcome = await this.publish(records, tenants, deliveryId);
-    for (const t of tenants) this.requests.inc({ tenant: t, route: 'platform-url', outcome: outcome.kind });
+    for (const t of tenants) this.requests.inc(t, 'platform-url', outcome.kind);
     return outcome;
   }
 
@@ -164,7 +164,7 @@ export class WebhookIntakeService {
   }
 
   private count(tenant: string, route: RawRoute, outcome: IntakeOutcome): IntakeOutcome {
-    this.requests.inc({ tenant, route, outcome: outcome.kind });
+    this.requests.inc(tenant, route, outcome.kind);
     // Webhook POSTs are not request-logged (hot path); refusals are, here.
     if (outcome.kind === 'bad-signature' || outcome.kind === 'malformed' || outcome.kind === 'unknown-tenant') {
       this.logger.warn({ tenant, route, outcome: outcome.kind, ...(outcome.kind === 'malformed' ? { reason: outcome.message } : {}) }, 'webhook refused');
@@ -175,5 +175,6 @@ export class WebhookIntakeService {
 
 /** Same bytes, same id: Meta's retries of one POST share a delivery id. */
 function deliveryIdOf(body: Buffer): string {
-  return createHash('sha256').update(body).digest('hex');
+  // One-shot: no Hash object per request.
+  return hash('sha256', body, 'hex');
 }

@@ -63,12 +63,30 @@ interface Lane {
   connecting: Promise<void> | undefined;
 }
 
-interface Pending {
-  record: OutgoingRecord;
-  bytes: number;
-  resolve: () => void;
-  reject: (e: Error) => void;
-  settled: boolean;
+/** A record waiting for its acknowledgement; settles once, whichever comes first. */
+class Pending {
+  settled = false;
+
+  constructor(
+    readonly record: OutgoingRecord,
+    readonly bytes: number,
+    /** Date.now() past which the caller is told PublishTimeoutError. */
+    readonly deadline: number,
+    private readonly onResolve: () => void,
+    private readonly onReject: (e: Error) => void,
+  ) {}
+
+  resolve(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.onResolve();
+  }
+
+  reject(e: Error): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.onReject(e);
+  }
 }
 
 export interface FlushObserver {
@@ -99,6 +117,8 @@ export class BatchingProducer {
   private readonly headerKeys = new Map<string, Buffer>();
   private queue: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
+  private readonly inFlight = new Set<Pending[]>();
   private closed = false;
 
   constructor(
@@ -164,27 +184,33 @@ export class BatchingProducer {
       return Promise.reject(new ProducerOverloadedError(`${this.queue.length} records already waiting`));
     }
     return new Promise<void>((resolve, reject) => {
-      const pending: Pending = { record, bytes: recordBytes(record), resolve, reject, settled: false };
-      const deadline = setTimeout(() => {
-        if (pending.settled) return;
-        pending.settled = true;
-        reject(new PublishTimeoutError(`not acknowledged within ${this.options.publishTimeoutMs} ms`));
-      }, this.options.publishTimeoutMs);
-      pending.resolve = () => {
-        clearTimeout(deadline);
-        if (pending.settled) return;
-        pending.settled = true;
-        resolve();
-      };
-      pending.reject = (e) => {
-        clearTimeout(deadline);
-        if (pending.settled) return;
-        pending.settled = true;
-        reject(e);
-      };
-      this.queue.push(pending);
+      this.queue.push(new Pending(record, recordBytes(record), Date.now() + this.options.publishTimeoutMs, resolve, reject));
+      this.watchDeadlines();
       this.schedule();
     });
+  }
+
+  /**
+   * One timer for every waiting record instead of a setTimeout each: it
+   * ticks at a tenth of the publish timeout (at most 50 ms) while anything
+   * waits, so a record is told PublishTimeoutError at most that late.
+   */
+  private watchDeadlines(): void {
+    if (this.sweeper) return;
+    const every = Math.max(1, Math.min(50, Math.floor(this.options.publishTimeoutMs / 10)));
+    this.sweeper = setInterval(() => {
+      const now = Date.now();
+      const expire = (p: Pending) => {
+        if (!p.settled && p.deadline <= now) p.reject(new PublishTimeoutError(`not acknowledged within ${this.options.publishTimeoutMs} ms`));
+      };
+      this.queue.forEach(expire);
+      for (const batch of this.inFlight) batch.forEach(expire);
+      if (this.queue.length === 0 && this.inFlight.size === 0) {
+        clearInterval(this.sweeper);
+        this.sweeper = undefined;
+      }
+    }, every);
+    this.sweeper.unref();
   }
 
   /** Publishes what is queued, waits for in-flight writes, then disconnects. */
@@ -226,6 +252,7 @@ export class BatchingProducer {
     const batch = this.take();
     if (batch.length === 0) return;
     lane.busy = true;
+    this.inFlight.add(batch);
     const started = process.hrtime.bigint();
     try {
       // A lane that never connected (broker down at start-up) or lost its
@@ -241,6 +268,7 @@ export class BatchingProducer {
       for (const p of batch) p.reject(new ProducerUnavailableError(err.message));
       this.observe(batch.length, Number(process.hrtime.bigint() - started) / 1e9, err);
     } finally {
+      this.inFlight.delete(batch);
       lane.busy = false;
       // Whatever queued meanwhile has already waited a whole round trip.
       if (this.queue.length > 0) this.flush();

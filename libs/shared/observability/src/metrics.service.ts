@@ -19,6 +19,18 @@ export class MetricsService {
     return this.memo(name, () => new Counter({ name, help, labelNames, registers: [this.registry] })) as Counter<L>;
   }
 
+  /**
+   * A counter for per-request hot paths: `inc` only bumps a number in a Map;
+   * the counts are folded into the Prometheus counter when it is scraped.
+   * prom-client's own `inc` builds a label key (sorting the label names) on
+   * every call.
+   */
+  bufferedCounter<L extends string>(name: string, help: string, labelNames: readonly L[]): BufferedCounter<L> {
+    const buffered = new BufferedCounter<L>(labelNames);
+    this.memo(name, () => new Counter({ name, help, labelNames, registers: [this.registry], collect: buffered.collector() }));
+    return buffered;
+  }
+
   gauge<L extends string>(name: string, help: string, labelNames: readonly L[]): Gauge<L> {
     return this.memo(name, () => new Gauge({ name, help, labelNames, registers: [this.registry] })) as Gauge<L>;
   }
@@ -42,5 +54,32 @@ export class MetricsService {
       this.metrics.set(name, metric);
     }
     return metric;
+  }
+}
+
+/** See {@link MetricsService.bufferedCounter}. Label values are given in `labelNames` order. */
+export class BufferedCounter<L extends string> {
+  private readonly pending = new Map<string, { values: string[]; n: number }>();
+
+  constructor(private readonly labelNames: readonly L[]) {}
+
+  inc(...values: string[]): void {
+    const key = values.length === 1 ? values[0]! : values.join('\u0000');
+    const entry = this.pending.get(key);
+    if (entry) entry.n += 1;
+    else this.pending.set(key, { values, n: 1 });
+  }
+
+  /** prom-client's `collect` hook: runs on the counter (as `this`) before each scrape. */
+  collector(): (this: Counter<L>) => void {
+    const pending = this.pending;
+    const names = this.labelNames;
+    return function (this: Counter<L>) {
+      for (const { values, n } of pending.values()) {
+        const labels = Object.fromEntries(names.map((name, i) => [name, values[i] ?? ''])) as Partial<Record<L, string>>;
+        this.inc(labels, n);
+      }
+      pending.clear();
+    };
   }
 }

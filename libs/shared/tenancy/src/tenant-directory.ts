@@ -51,6 +51,15 @@ export class TenantDirectory implements OnModuleDestroy {
     return this.lookup((s) => s.byId.get(id));
   }
 
+  /**
+   * The tenant if the current snapshot has it, synchronously: the hot path
+   * tries this first and falls back to `byId` (which loads, and reloads on
+   * a miss) only when it returns undefined.
+   */
+  cachedById(id: string): ResolvedTenant | undefined {
+    return this.snapshot?.byId.get(id);
+  }
+
   async byWaba(wabaId: string): Promise<ResolvedTenant | undefined> {
     return this.lookup((s) => s.byWaba.get(wabaId));
   }
