@@ -33,7 +33,7 @@ RUN npm run build
 # Drop dev dependencies. The prisma CLI stays: it is a peer dependency of
 # @prisma/client, and `migrate deploy` runs from this image.
 RUN npm prune --omit=dev --ignore-scripts \
- && node -e "for (const m of ['prisma/package.json', '@prisma/client', '@prisma/adapter-pg', 'kafkajs']) require.resolve(m)" \
+ && node -e "for (const m of ['prisma/package.json', '@prisma/client', '@prisma/adapter-pg', 'kafkajs', '@platformatic/kafka']) require.resolve(m)" \
  && test -f dist/apps/intake/src/main.js \
  && test -f dist/tools/kafka-admin/src/main.js
 
