@@ -1,4 +1,4 @@
-import { currentProfileName, evolveContact, identitiesOf, initialContact, resolveContact, Sender } from './contact';
+import { ContactObservation, currentProfileName, evolveContact, identitiesOf, initialContact, mergeContacts, Sender } from './contact';
 
 const sender = (x: Partial<Sender>): Sender => ({ waId: undefined, userId: undefined, parentUserId: undefined, username: undefined, profileName: undefined, identityKeyHash: undefined, ...x });
 
@@ -9,11 +9,13 @@ describe('contact identity', () => {
     expect(identitiesOf({ waId: undefined, userId: undefined })).toEqual([]);
   });
 
-  it('links a new identity to the contact an existing one names', () => {
-    const known = new Map([['bsuid:US.1', 'bsuid:US.1']]);
-    expect(resolveContact(['wa:155', 'bsuid:US.1'], known, 'anon:x')).toEqual({ contactId: 'bsuid:US.1', newLinks: ['wa:155'] });
-    expect(resolveContact(['wa:155'], new Map(), 'anon:x')).toEqual({ contactId: 'wa:155', newLinks: ['wa:155'] });
-    expect(resolveContact([], new Map(), 'anon:wamid.1')).toEqual({ contactId: 'anon:wamid.1', newLinks: [] });
+  it('takes its id from the first identity of its earliest message by Meta time, not of the first to arrive', () => {
+    const both = { type: 'message' as const, sender: sender({ waId: '155', userId: 'US.1' }), atMs: 2000, wamid: 'w2' };
+    const bsuidOnly = { type: 'message' as const, sender: sender({ userId: 'US.1' }), atMs: 1000, wamid: 'w1' };
+    const arrived = [both, bsuidOnly].reduce(evolveContact, initialContact('wa:155'));
+    expect(arrived.contactId).toBe('bsuid:US.1');
+    expect(arrived.origin).toEqual({ atMs: 1000, wamid: 'w1', identity: 'bsuid:US.1' });
+    expect([bsuidOnly, both].reduce(evolveContact, initialContact('bsuid:US.1'))).toEqual(arrived);
   });
 
   it('keeps the profile name history and takes the latest by Meta time, whatever the arrival order', () => {
@@ -35,6 +37,39 @@ describe('contact identity', () => {
     ].reduce(evolveContact, initialContact('wa:155'));
     expect(s.waId?.value).toBe('166');
     expect(s.numberChanges).toEqual([{ fromWaId: '155', toWaId: '166', atMs: 2000, wamid: 'sys' }]);
+  });
+
+  it('makes the new number current even when a message from the old one shares the notice\'s second, in either order', () => {
+    const late = { type: 'message' as const, sender: sender({ waId: '155' }), atMs: 2000, wamid: 'zzz' };
+    const notice: ContactObservation[] = [
+      { type: 'message', sender: sender({ waId: '155' }), atMs: 2000, wamid: 'sys' },
+      { type: 'number-changed', fromWaId: '155', toWaId: '166', atMs: 2000, wamid: 'sys' },
+    ];
+    const first = [late, ...notice].reduce(evolveContact, initialContact('wa:155'));
+    const last = [...notice, late].reduce(evolveContact, initialContact('wa:155'));
+    expect(first).toEqual(last);
+    expect(last.waId?.value).toBe('166');
+  });
+
+  it('merges two contacts into what folding all their messages into one gives, keeping the earliest id', () => {
+    const oldNumber: ContactObservation[] = [
+      { type: 'message', sender: sender({ waId: '155', profileName: 'Ann' }), atMs: 1000, wamid: 'w1' },
+      { type: 'message', sender: sender({ waId: '155' }), atMs: 2000, wamid: 'sys' },
+      { type: 'number-changed', fromWaId: '155', toWaId: '166', atMs: 2000, wamid: 'sys' },
+    ];
+    const newNumber: ContactObservation[] = [
+      { type: 'message', sender: sender({ waId: '166', profileName: 'Ann B.', userId: 'US.1' }), atMs: 3000, wamid: 'w3' },
+      { type: 'identity-changed', hash: 'h', atMs: 3500, wamid: 'w4' },
+    ];
+    const a = oldNumber.reduce(evolveContact, initialContact('wa:155'));
+    const b = newNumber.reduce(evolveContact, initialContact('wa:166'));
+    const all = [...newNumber, ...oldNumber].reduce(evolveContact, initialContact('wa:166'));
+    expect(mergeContacts(a, b)).toEqual(all);
+    expect(mergeContacts(b, a)).toEqual(all);
+    expect(mergeContacts(all, all)).toEqual(all);
+    expect(all).toMatchObject({ contactId: 'wa:155', waId: { value: '166' }, userId: { value: 'US.1' }, firstSeenAtMs: 1000, lastSeenAtMs: 3500 });
+    expect(all.profileNames.map((n) => n.name)).toEqual(['Ann', 'Ann B.']);
+    expect(all.numberChanges).toEqual([{ fromWaId: '155', toWaId: '166', atMs: 2000, wamid: 'sys' }]);
   });
 
   it('does not let a message without wa_id erase the known one', () => {

@@ -1,4 +1,4 @@
-import { initialWindow, observeWindow, SERVICE_WINDOW_MS, WindowState } from './window';
+import { initialWindow, mergeWindows, observeWindow, SERVICE_WINDOW_MS, WindowState } from './window';
 
 /** Keep this many of a conversation's latest window-opening messages: enough to place a late one. */
 export const RECENT_LIMIT = 32;
@@ -44,6 +44,20 @@ export function evolveConversation(s: ConversationState, f: InboundFact): Conver
     window: observeWindow(s.window, f),
     recent,
   };
+}
+
+const earlierRef = (a: MessageRef | null, b: MessageRef | null): MessageRef | null => (a === null || (b !== null && before(b, a)) ? b : a);
+const laterRef = (a: MessageRef | null, b: MessageRef | null): MessageRef | null => (a === null || (b !== null && before(a, b)) ? b : a);
+
+/**
+ * One conversation from two folded over disjoint sets of messages (a
+ * customer's two contacts turned out to be one): the fold of the union,
+ * whichever set was folded first. The count adds up, so each message must
+ * be in one of them only, as every message is in one conversation.
+ */
+export function mergeConversations(a: ConversationState, b: ConversationState): ConversationState {
+  const recent = [...a.recent, ...b.recent.filter((r) => !a.recent.some((x) => x.wamid === r.wamid))].sort((x, y) => (before(x, y) ? -1 : 1)).slice(-RECENT_LIMIT);
+  return { messageCount: a.messageCount + b.messageCount, first: earlierRef(a.first, b.first), last: laterRef(a.last, b.last), window: mergeWindows(a.window, b.window), recent };
 }
 
 export interface MessageContext {

@@ -1,4 +1,5 @@
 export * from './contact';
 export * from './conversation';
+export * from './customer.projection';
 export * from './message-rules';
 export * from './window';

@@ -43,6 +43,13 @@ export function observeWindow(s: WindowState, o: WindowObservation): WindowState
   };
 }
 
+const laterOf = (a: number | null, b: number | null): number | null => (b === null ? a : later(a, b));
+
+/** The window of two sets of messages together (a merged conversation): the max of each. */
+export function mergeWindows(a: WindowState, b: WindowState): WindowState {
+  return { lastInboundAtMs: laterOf(a.lastInboundAtMs, b.lastInboundAtMs), lastEntryPointAtMs: laterOf(a.lastEntryPointAtMs, b.lastEntryPointAtMs) };
+}
+
 /** The window as seen at `nowMs`; exactly 24 h after the last message it is closed. */
 export function windowAt(s: WindowState, nowMs: number): WindowView {
   const expiresAtMs = s.lastInboundAtMs === null ? null : s.lastInboundAtMs + SERVICE_WINDOW_MS;
