@@ -291,8 +291,10 @@ export class BatchingProducer {
   private message(record: OutgoingRecord) {
     const headers = new Map<Buffer, Buffer>();
     for (const name in record.headers) {
-      const value = record.headers[name]!;
-      headers.set(this.headerKey(name), typeof value === 'string' ? Buffer.from(value) : value);
+      const value: unknown = record.headers[name];
+      // Headers read back from JSON (outbox rows) are checked, not trusted: absent ones are left out.
+      if (value === undefined || value === null) continue;
+      headers.set(this.headerKey(name), Buffer.isBuffer(value) ? value : Buffer.from(String(value)));
     }
     return { topic: record.topic, key: Buffer.from(record.key), value: record.value, headers };
   }
@@ -312,8 +314,8 @@ export class BatchingProducer {
 function recordBytes(record: OutgoingRecord): number {
   let bytes = record.value.length + Buffer.byteLength(record.key) + 32;
   for (const name in record.headers) {
-    const value = record.headers[name]!;
-    bytes += name.length + (typeof value === 'string' ? Buffer.byteLength(value) : value.length) + 4;
+    const value: unknown = record.headers[name];
+    bytes += name.length + (Buffer.isBuffer(value) ? value.length : Buffer.byteLength(String(value ?? ''))) + 4;
   }
   return bytes;
 }
