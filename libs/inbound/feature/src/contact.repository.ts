@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import { ContactState, initialContact } from '@wahooks/inbound-domain';
+import type { ContactState } from '@wahooks/inbound-domain';
 import type { SqlTx } from '@wahooks/prisma';
 
 export interface ProjectedContact {
@@ -23,7 +23,7 @@ export class ContactRepository {
     return new Map(rows.map((r) => [r.identity, r.contact_id]));
   }
 
-  /** First link wins: an identity never moves to another contact. */
+  /** New identities only (the projector loaded every identity a batch names first). */
   async link(tx: SqlTx, tenantId: string, links: Array<{ identity: string; contactId: string }>): Promise<void> {
     if (links.length === 0) return;
     await tx.$executeRawUnsafe(
@@ -35,13 +35,25 @@ export class ContactRepository {
     );
   }
 
-  async load(tx: SqlTx, tenantId: string, contactId: string): Promise<ProjectedContact> {
-    const [row] = await tx.$queryRawUnsafe<Array<{ state: ContactState; last_position: bigint }>>(
-      `SELECT state, last_position FROM inbound_contacts WHERE tenant_id = $1 AND contact_id = $2`,
+  /** Every identity of `from` now names `into` (the contacts were found to be one customer). */
+  async repoint(tx: SqlTx, tenantId: string, from: string, into: string): Promise<void> {
+    await tx.$executeRawUnsafe(`UPDATE inbound_contact_aliases SET contact_id = $3 WHERE tenant_id = $1 AND contact_id = $2`, tenantId, from, into);
+  }
+
+  /** The stored contacts among these ids. */
+  async loadMany(tx: SqlTx, tenantId: string, contactIds: string[]): Promise<ProjectedContact[]> {
+    if (contactIds.length === 0) return [];
+    const rows = await tx.$queryRawUnsafe<Array<{ contact_id: string; state: ContactState; last_position: bigint }>>(
+      `SELECT contact_id, state, last_position FROM inbound_contacts WHERE tenant_id = $1 AND contact_id = ANY($2::text[])`,
       tenantId,
-      contactId,
+      contactIds,
     );
-    return row ? { tenantId, state: row.state, lastPosition: BigInt(row.last_position) } : { tenantId, state: initialContact(contactId), lastPosition: 0n };
+    return rows.map((r) => ({ tenantId, state: withOrigin(r.contact_id, r.state), lastPosition: BigInt(r.last_position) }));
+  }
+
+  async delete(tx: SqlTx, tenantId: string, contactIds: string[]): Promise<void> {
+    if (contactIds.length === 0) return;
+    await tx.$executeRawUnsafe(`DELETE FROM inbound_contacts WHERE tenant_id = $1 AND contact_id = ANY($2::text[])`, tenantId, contactIds);
   }
 
   async upsert(tx: SqlTx, contacts: ProjectedContact[]): Promise<void> {
@@ -68,4 +80,14 @@ export class ContactRepository {
   async truncate(tx: SqlTx): Promise<void> {
     await tx.$executeRawUnsafe('TRUNCATE inbound_contacts, inbound_contact_aliases');
   }
+}
+
+/**
+ * States written before contacts had an `origin` were named by their first
+ * identity to arrive: take that as the origin, at the first time seen, so
+ * the contact keeps its id (a rebuild computes the true origin).
+ */
+function withOrigin(contactId: string, s: ContactState): ContactState {
+  if (s.origin !== undefined) return s;
+  return { ...s, origin: s.firstSeenAtMs === null || contactId.startsWith('anon:') ? null : { atMs: s.firstSeenAtMs, wamid: '', identity: contactId } };
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 import { Injectable } from '@nestjs/common';
 
-import { ConversationState, initialConversation, windowAt } from '@wahooks/inbound-domain';
+import { ConversationState, windowAt } from '@wahooks/inbound-domain';
 import type { SqlTx } from '@wahooks/prisma';
 
 export interface ProjectedConversation {
@@ -24,15 +24,29 @@ const iso = (ms: number | null | undefined): string | null => (ms === null || ms
 /** `inbound_conversations`: the fold state plus the window columns the read API filters on. */
 @Injectable()
 export class ConversationRepository {
-  async load(tx: SqlTx, tenantId: string, phoneNumberId: string, contactId: string): Promise<ProjectedConversation> {
-    const conversationId = conversationIdOf(phoneNumberId, contactId);
-    const [row] = await tx.$queryRawUnsafe<Array<{ state: ConversationState; last_position: bigint }>>(
-      `SELECT state, last_position FROM inbound_conversations WHERE tenant_id = $1 AND conversation_id = $2`,
-      tenantId,
-      conversationId,
+  /** The stored conversations among these (business number, contact) pairs. */
+  async loadMany(tx: SqlTx, tenantId: string, keys: Array<{ phoneNumberId: string; contactId: string }>): Promise<ProjectedConversation[]> {
+    if (keys.length === 0) return [];
+    return this.select(tx, `tenant_id = $1 AND conversation_id = ANY($2::text[])`, tenantId, keys.map((k) => conversationIdOf(k.phoneNumberId, k.contactId)));
+  }
+
+  /** Every conversation of these contacts, on any business number (for a merge: rare, not on an index). */
+  async ofContacts(tx: SqlTx, tenantId: string, contactIds: string[]): Promise<ProjectedConversation[]> {
+    if (contactIds.length === 0) return [];
+    return this.select(tx, `tenant_id = $1 AND contact_id = ANY($2::text[])`, tenantId, contactIds);
+  }
+
+  async delete(tx: SqlTx, tenantId: string, conversationIds: string[]): Promise<void> {
+    if (conversationIds.length === 0) return;
+    await tx.$executeRawUnsafe(`DELETE FROM inbound_conversations WHERE tenant_id = $1 AND conversation_id = ANY($2::text[])`, tenantId, conversationIds);
+  }
+
+  private async select(tx: SqlTx, where: string, ...values: unknown[]): Promise<ProjectedConversation[]> {
+    const rows = await tx.$queryRawUnsafe<Array<{ tenant_id: string; conversation_id: string; phone_number_id: string; contact_id: string; state: ConversationState; last_position: bigint }>>(
+      `SELECT tenant_id, conversation_id, phone_number_id, contact_id, state, last_position FROM inbound_conversations WHERE ${where}`,
+      ...values,
     );
-    const state = row?.state ?? initialConversation;
-    return { tenantId, conversationId, phoneNumberId, contactId, state, lastPosition: row ? BigInt(row.last_position) : 0n };
+    return rows.map((r) => ({ tenantId: r.tenant_id, conversationId: r.conversation_id, phoneNumberId: r.phone_number_id, contactId: r.contact_id, state: r.state, lastPosition: BigInt(r.last_position) }));
   }
 
   async upsert(tx: SqlTx, conversations: ProjectedConversation[]): Promise<void> {

@@ -43,6 +43,23 @@ export class InboundMessageRepository {
     );
   }
 
+  /**
+   * A contact joined into another: its messages move to the conversations of
+   * `into` (same business numbers), in the columns and in the stored view.
+   */
+  async move(tx: SqlTx, tenantId: string, into: string, conversations: Array<{ from: string; into: string }>): Promise<void> {
+    if (conversations.length === 0) return;
+    await tx.$executeRawUnsafe(
+      `UPDATE inbound_messages m SET conversation_id = r.into_id, contact_id = $2,
+         message = m.message || jsonb_build_object('conversationId', r.into_id, 'contactId', $2::text)
+       FROM jsonb_to_recordset($3::jsonb) AS r(from_id text, into_id text)
+       WHERE m.tenant_id = $1 AND m.conversation_id = r.from_id`,
+      tenantId,
+      into,
+      JSON.stringify(conversations.map((c) => ({ from_id: c.from, into_id: c.into }))),
+    );
+  }
+
   /** Which of these wamids already have a message row. */
   async existing(tx: SqlTx, tenantId: string, wamids: string[]): Promise<Set<string>> {
     if (wamids.length === 0) return new Set();

@@ -2,26 +2,13 @@ import { Injectable } from '@nestjs/common';
 
 import type { RecordedEvent } from '@wahooks/event-store';
 import { InboundTopics } from '@wahooks/events-contract';
-import {
-  contextOf,
-  ContactObservation,
-  currentProfileName,
-  evolveContact,
-  evolveConversation,
-  identitiesOf,
-  isEntryPoint,
-  mediaOf,
-  opensWindow,
-  resolveContact,
-  Sender,
-  waIdentity,
-  windowAt,
-} from '@wahooks/inbound-domain';
+import { ContactMerge, currentProfileName, CustomerMessage, isEntryPoint, mediaOf, opensWindow, Sender, windowAt } from '@wahooks/inbound-domain';
 import type { OutboxMessage } from '@wahooks/outbox';
 import type { SqlTx } from '@wahooks/prisma';
 
-import { ContactRepository, ProjectedContact } from './contact.repository';
-import { ConversationRepository, ProjectedConversation } from './conversation.repository';
+import { ContactRepository } from './contact.repository';
+import { conversationIdOf, ConversationRepository } from './conversation.repository';
+import { CustomerWorkset } from './customer-workset';
 import { asMessageData, InboundEventTypes, InboundMessageData, messageTimeMs } from './inbound-events.mapper';
 import { InboundMessageRepository, MessageRow } from './inbound-message.repository';
 import { customerReplied, InboundMessageV1, toView } from './inbound-message.view';
@@ -37,7 +24,11 @@ export interface ProjectionResult {
  * Folds `inbound.message.received` events into contacts, conversations and
  * messages. The same code runs live and in rebuilds (which do not publish).
  * Events are applied in global-position order, so a rebuild meets every
- * message with the same conversation state live processing did.
+ * message with the same conversation state live processing did. Contacts,
+ * their identities and conversations, and which conversation a message is
+ * in, end the same in any order (a message that shows two contacts to be one
+ * customer merges them, see CustomerWorkset); a message's published context
+ * is what was known when it was processed.
  */
 @Injectable()
 export class InboundProjector {
@@ -67,44 +58,21 @@ export class InboundProjector {
       seen.add(w);
       return true;
     });
-    const data = events.map(asMessageData);
-    const identities = [...new Set(data.flatMap((d) => [...identitiesOf(senderOf(d)), ...(newWaIdOf(d) ? [waIdentity(newWaIdOf(d) as string)] : [])]))];
-    const known = await this.contacts.aliases(tx, tenantId, identities);
-    const replyTargets = await this.messages.internalIds(tx, tenantId, [...new Set(data.map((d) => d.context?.id).filter((x): x is string => !!x))]);
-    const contacts = new Map<string, ProjectedContact>();
-    const conversations = new Map<string, ProjectedConversation>();
-    const links: Array<{ identity: string; contactId: string }> = [];
+    const items = events.map((e) => {
+      const d = asMessageData(e);
+      const time = messageTimeMs(d, e.recordedAt);
+      return { e, d, time, m: customerMessageOf(d, time.atMs) };
+    });
+    const workset = new CustomerWorkset(tx, tenantId, this.contacts, this.conversations, this.messages);
+    await workset.loadAliases(items.map((x) => x.m));
+    const replyTargets = await this.messages.internalIds(tx, tenantId, [...new Set(items.map((x) => x.d.context?.id).filter((x): x is string => !!x))]);
     const rows: MessageRow[] = [];
     const jobs: MediaJob[] = [];
 
-    for (const [i, e] of events.entries()) {
-      const d = data[i] as InboundMessageData;
-      const time = messageTimeMs(d, e.recordedAt);
-      const sender = senderOf(d);
-      const resolved = resolveContact(identitiesOf(sender), known, `anon:${d.wamid}`);
-      const contactId = resolved.contactId;
-      const link = (identity: string) => {
-        if (known.has(identity)) return;
-        known.set(identity, contactId);
-        links.push({ identity, contactId });
-      };
-      resolved.newLinks.forEach(link);
-      const newWaId = newWaIdOf(d);
-      if (newWaId) link(waIdentity(newWaId));
-
-      const contact = contacts.get(contactId) ?? (await this.contacts.load(tx, tenantId, contactId));
-      const state = observationsOf(d, sender, time.atMs).reduce(evolveContact, contact.state);
-      contacts.set(contactId, { ...contact, state, lastPosition: e.globalPosition });
-
-      const phoneNumberId = d.phoneNumberId ?? d.wabaId;
-      const convKey = `${phoneNumberId}\u0000${contactId}`;
-      const conv = conversations.get(convKey) ?? (await this.conversations.load(tx, tenantId, phoneNumberId, contactId));
-      const opens = opensWindow(d.content);
-      const fact = { wamid: d.wamid, atMs: time.atMs, opensWindow: opens, entryPoint: isEntryPoint(d.referral ?? undefined) };
-      const context = contextOf(conv.state, fact);
-      const convState = evolveConversation(conv.state, fact);
-      conversations.set(convKey, { ...conv, state: convState, lastPosition: e.globalPosition });
-
+    for (const { e, d, time, m } of items) {
+      const placed = await workset.place(m, e.globalPosition);
+      for (const merge of placed.merges) moveRows(rows, merge);
+      const { contactId, contact: state } = placed;
       const media = mediaOf(d.content);
       if (media?.id) jobs.push({ tenantId, wamid: d.wamid, mediaId: media.id, mimeType: media.mimeType ?? null });
       const replyToInternalId = d.context?.id ? (replyTargets.get(d.context.id) ?? null) : null;
@@ -112,8 +80,8 @@ export class InboundProjector {
         tenantId,
         data: d,
         time,
-        phoneNumberId,
-        conversationId: conv.conversationId,
+        phoneNumberId: m.phoneNumberId,
+        conversationId: conversationIdOf(m.phoneNumberId, contactId),
         contactId,
         customer: {
           waId: state.waId?.value ?? null,
@@ -124,21 +92,30 @@ export class InboundProjector {
         },
         media: media?.id ? { id: media.id, mimeType: media.mimeType ?? null, sha256: media.sha256 ?? null } : null,
         replyToInternalId,
-        context,
-        opensWindow: opens,
-        window: windowAt(convState.window, time.atMs),
+        context: placed.context,
+        opensWindow: m.opensWindow,
+        window: windowAt(placed.conversation.state.window, time.atMs),
       });
       rows.push({ tenantId, view, contextWamid: d.context?.id ?? null, replyToInternalId, position: e.globalPosition });
       out.messages.push(view);
-      if (options.publish) out.outbox.push(...publications(view, opens));
+      if (options.publish) out.outbox.push(...publications(view, m.opensWindow));
     }
-    await this.contacts.link(tx, tenantId, links);
-    await this.contacts.upsert(tx, [...contacts.values()]);
-    await this.conversations.upsert(tx, [...conversations.values()]);
+    await workset.flush();
     await this.messages.insert(tx, rows);
     await this.media.enqueue(tx, jobs);
     out.mediaJobs += jobs.length;
   }
+}
+
+/** Rows of this batch not written yet follow a merge too (the workset moves the stored ones). */
+function moveRows(rows: MessageRow[], merge: ContactMerge): void {
+  for (const [i, r] of rows.entries()) {
+    if (r.view.contactId === merge.from) rows[i] = { ...r, view: { ...r.view, contactId: merge.into, conversationId: conversationIdOf(r.view.phoneNumberId, merge.into) } };
+  }
+}
+
+function customerMessageOf(d: InboundMessageData, atMs: number): CustomerMessage {
+  return { wamid: d.wamid, atMs, phoneNumberId: d.phoneNumberId ?? d.wabaId, sender: senderOf(d), notice: noticeOf(d), opensWindow: opensWindow(d.content), entryPoint: isEntryPoint(d.referral ?? undefined) };
 }
 
 /** Who sent it: `wa_id` may be "" or absent (BSUID-only users), and `from` may be missing. */
@@ -153,29 +130,21 @@ function senderOf(d: InboundMessageData): Sender {
   };
 }
 
-function newWaIdOf(d: InboundMessageData): string | undefined {
-  return d.content.type === 'system' && d.content.systemType === 'user_changed_number' ? d.content.newWaId : undefined;
-}
-
-function observationsOf(d: InboundMessageData, sender: Sender, atMs: number): ContactObservation[] {
-  const out: ContactObservation[] = [{ type: 'message', sender, atMs, wamid: d.wamid }];
-  if (d.content.type === 'system') {
-    switch (d.content.systemType) {
-      case 'user_changed_number':
-        if (d.content.newWaId) out.push({ type: 'number-changed', fromWaId: sender.waId, toWaId: d.content.newWaId, atMs, wamid: d.wamid });
-        break;
-      case 'customer_identity_changed':
-        out.push({ type: 'identity-changed', hash: d.content.identityHash, atMs, wamid: d.wamid });
-        break;
-      case 'unknown':
-        break;
-      default: {
-        const never: never = d.content.systemType;
-        return never;
-      }
+/** What a `system` notice says about the customer. */
+function noticeOf(d: InboundMessageData): CustomerMessage['notice'] {
+  if (d.content.type !== 'system') return undefined;
+  switch (d.content.systemType) {
+    case 'user_changed_number':
+      return d.content.newWaId ? { type: 'number-changed', newWaId: d.content.newWaId } : undefined;
+    case 'customer_identity_changed':
+      return { type: 'identity-changed', hash: d.content.identityHash };
+    case 'unknown':
+      return undefined;
+    default: {
+      const never: never = d.content.systemType;
+      return never;
     }
   }
-  return out;
 }
 
 function publications(view: InboundMessageV1, opens: boolean): OutboxMessage[] {
