@@ -34,6 +34,14 @@ interface View {
   conversation: { firstMessage: boolean; windowOpenBefore: boolean | null; reopened: boolean; window: { open: boolean; expiresAt: string | null } };
   raw?: unknown;
 }
+interface ContactAnswer {
+  contactId: string;
+  waId: string | null;
+  identities: string[];
+  profileNames: Array<{ name: string }>;
+  numberChanges: Array<{ fromWaId: string | null; toWaId: string; wamid: string }>;
+  conversations: Array<{ conversationId: string; messageCount: number; window: { open: boolean; expiresAt: string | null } }>;
+}
 interface WindowAnswer {
   open: boolean;
   expiresAt: string | null;
@@ -242,6 +250,44 @@ describe('inbound-reply end to end: intake → Kafka → inbound-reply → read 
     expect((await api.get(tenant, `/v1/inbound/window?customer=x`)).status).toBe(400);
     const ready = await fetch(`${app.url}/health/ready`);
     expect(((await ready.json()) as { details: { consumer: { state: string } } }).details.consumer.state).toBe('running');
+  });
+
+  it('joins a new number whose message is processed before its number-change notice to the old contact', async () => {
+    const [OLD, NEW] = ['15550000011', '15550000012'];
+    const now = nowSec();
+    const [before, fromNew, notice, sentinel] = [wamid('old'), wamid('new'), wamid('changed'), wamid('sentinel')];
+    const contactOf = (customer: string) => api.found<ContactAnswer>(tenant, `/v1/inbound/contacts/${customer}`);
+    // The old number's last message, 30 h ago: alone, its window would be closed.
+    expect((await api.post(tenant, inbound([text(before, OLD, now - 30 * H)], [contact(OLD)]))).status).toBe(200);
+    await contactOf(OLD);
+    // Meta delivers a message from the new number first: it is processed as a contact of its own.
+    expect((await api.post(tenant, inbound([text(fromNew, NEW, now - 2 * H)], [contact(NEW, 'Ann B.')]))).status).toBe(200);
+    expect((await contactOf(NEW)).contactId).toBe(`wa:${NEW}`);
+    // Then the notice, sent 20 h ago (system messages carry no contacts), and both again.
+    const system = { from: OLD, id: notice, timestamp: String(now - 20 * H), type: 'system', system: { body: `User A changed from ${OLD} to ${NEW}`, wa_id: NEW, type: 'user_changed_number' } };
+    expect((await api.post(tenant, inbound([system]))).status).toBe(200);
+    for (const body of [inbound([text(fromNew, NEW, now - 2 * H)], [contact(NEW, 'Ann B.')]), inbound([system])]) expect((await api.post(tenant, body)).status).toBe(200);
+    // One partition per tenant: once a later message is in, the duplicates were processed.
+    await api.post(tenant, inbound([text(sentinel, '15550000013', now)], [contact('15550000013')]));
+    await api.found<View>(tenant, `/v1/inbound/messages/${sentinel}`);
+
+    const expiresAt = new Date((now - 2 * H + 24 * H) * 1000).toISOString();
+    const merged = await contactOf(NEW);
+    expect(merged).toMatchObject({ contactId: `wa:${OLD}`, waId: NEW, identities: [`wa:${OLD}`, `wa:${NEW}`], numberChanges: [{ fromWaId: OLD, toWaId: NEW, wamid: notice }] });
+    expect(merged.profileNames.map((n) => n.name)).toEqual(['Ann', 'Ann B.']);
+    expect(merged.conversations).toHaveLength(1);
+    expect(merged.conversations[0]).toMatchObject({ messageCount: 3, window: { open: true, expiresAt } });
+    expect(await contactOf(OLD)).toEqual({ ...merged, conversations: expect.any(Array) });
+    const conversationId = merged.conversations[0]!.conversationId;
+    for (const customer of [OLD, NEW, `wa:${OLD}`]) {
+      expect(await api.found<WindowAnswer>(tenant, `/v1/inbound/window?phoneNumberId=${PHONE}&customer=${customer}`)).toMatchObject({ open: true, expiresAt, conversationId });
+    }
+    const conv = await api.found<{ messageCount: number; contactId: string; messages: View[] }>(tenant, `/v1/inbound/conversations/${conversationId}`);
+    expect([conv.contactId, conv.messageCount, conv.messages.map((m) => m.wamid)]).toEqual([`wa:${OLD}`, 3, [before, notice, fromNew]]);
+    for (const id of [before, notice, fromNew]) expect(await api.found<View>(tenant, `/v1/inbound/messages/${id}`)).toMatchObject({ conversationId, contactId: `wa:${OLD}` });
+    // The conversation the new number had on its own is gone.
+    const alone = (await db.query(`SELECT count(*)::int AS n FROM inbound_conversations WHERE tenant_id = $1 AND contact_id = $2`, [tenant.id, `wa:${NEW}`])).rows[0] as { n: number };
+    expect(alone.n).toBe(0);
   });
 
   it('rebuilds the same projections from the event store', async () => {
