@@ -28,6 +28,8 @@ interface Customer {
   targets: Target[];
   templateTargets: Target[];
   newWaId: string | undefined;
+  /** Meta time of the number change: later messages come from `newWaId`. */
+  changedAt: number | undefined;
 }
 
 interface Slot {
@@ -66,6 +68,8 @@ export function buildInbound(o: GenerateOptions, tenants: readonly SimTenant[], 
     const messages: Array<OracleInbound & { ts: number; name: string | undefined }> = [];
     for (const [k, slot] of slots.entries()) {
       const c = slot.customer;
+      // After a number change the customer writes from the new number; Meta may deliver that before the notice.
+      const waId = c.newWaId !== undefined && c.changedAt !== undefined && slot.timestamp > c.changedAt ? c.newWaId : c.waId;
       const wamid = inboundWamidFor(o.runId, tenant.id, k);
       const external: Target = { wamid: wamidFor(o.runId, `${tenant.id}\0external`, k), internalMessageId: null };
       const target = c.targets.length > 0 ? rng.pick(c.targets) : external;
@@ -75,16 +79,16 @@ export function buildInbound(o: GenerateOptions, tenants: readonly SimTenant[], 
         business: tenant.displayPhoneNumber,
         target,
         templateTarget: c.templateTargets.length > 0 ? rng.pick(c.templateTargets) : target,
-        waId: c.waId,
+        waId,
         newWaId: c.newWaId,
         timestamp: slot.timestamp,
       });
       const system = built.expected.type === 'system';
       const cut = cuts.get(c);
       const name = system ? undefined : cut !== undefined && slot.timestamp >= cut ? c.names[1] : c.names[0];
-      const message = { ...(c.waId ? { from: c.waId } : {}), ...(c.userId ? { from_user_id: c.userId } : {}), id: wamid, timestamp: String(slot.timestamp), type: built.expected.wireType, ...built.fields };
+      const message = { ...(waId ? { from: waId } : {}), ...(c.userId ? { from_user_id: c.userId } : {}), id: wamid, timestamp: String(slot.timestamp), type: built.expected.wireType, ...built.fields };
       // System notices carry no `contacts` (contract §6); BSUID-only users an empty wa_id.
-      const contact = system ? null : { profile: { name }, wa_id: c.waId ?? '', ...(c.userId ? { user_id: c.userId } : {}) };
+      const contact = system ? null : { profile: { name }, wa_id: waId ?? '', ...(c.userId ? { user_id: c.userId } : {}) };
       // Old messages arrive late (Meta retried them); recent ones within seconds.
       const at = slot.timestamp >= o.baseTime ? slot.timestamp + rng.int(0, 5) : o.baseTime + rng.int(0, span);
       out.stream.push({ tenantId: tenant.id, at, kind: 'inbound', update: { type: 'inbound', wamid, message, contact } });
@@ -141,6 +145,7 @@ function makeCustomers(o: GenerateOptions, outbound: readonly OutboundRef[], rng
       targets: sent.map((m) => ({ wamid: m.wamid, internalMessageId: m.internalMessageId })),
       templateTargets: sent.filter((m) => m.template).map((m) => ({ wamid: m.wamid, internalMessageId: m.internalMessageId })),
       newWaId: undefined,
+      changedAt: undefined,
     });
   }
   return { customers, freshWaId };
@@ -167,10 +172,7 @@ function makeSlots(o: GenerateOptions, customers: Customer[], freshWaId: () => s
     if (kind === 'system-number') customer.newWaId = freshWaId();
     return { kind, customer, timestamp: timeFor(customer) };
   });
-  // The number change is the customer's last message: nothing is written from the new number after it.
-  const latest = new Map<Customer, number>();
-  for (const x of slots) if (x.kind !== 'system-number') latest.set(x.customer, Math.max(latest.get(x.customer) ?? x.timestamp, x.timestamp));
-  for (const x of slots.filter((y) => y.kind === 'system-number')) x.timestamp = Math.max(x.timestamp, latest.get(x.customer) ?? x.timestamp) + rng.int(1, 600);
+  for (const x of slots) if (x.kind === 'system-number') x.customer.changedAt = x.timestamp;
   return slots;
 }
 
