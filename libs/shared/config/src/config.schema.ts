@@ -44,7 +44,7 @@ export const configSchema = z.object({
   PLATFORM_VERIFY_TOKEN: z.string().optional(),
   INTAKE_BODY_LIMIT_BYTES: int(3 * 1024 * 1024, 1024),
   INTAKE_PUBLISH_TIMEOUT_MS: int(2000, 50),
-  INTAKE_LINGER_MS: int(0, 0),
+  INTAKE_LINGER_MS: int(1, 0),
   INTAKE_MAX_BATCH: int(500, 1),
   INTAKE_PRODUCER_LANES: int(2, 1),
   TENANT_CACHE_TTL_MS: int(5000, 0),
