@@ -22,6 +22,7 @@ export interface BatchingProducerOptions {
   lingerMs: number;
   /** Records per produce request at most. */
   maxBatch: number;
+
   /**
    * Bytes per produce request at most (values, keys and headers), default
    * 900 KiB: one tenant's records share a partition, so a request's records
@@ -118,6 +119,7 @@ export class BatchingProducer {
   private queue: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
   private sweeper: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   private readonly inFlight = new Set<Pending[]>();
   private closed = false;
 
@@ -227,8 +229,15 @@ export class BatchingProducer {
   }
 
   private schedule(): void {
-    if (this.queue.length >= this.options.maxBatch || this.options.lingerMs === 0) {
+    if (this.queue.length >= this.options.maxBatch) {
       this.flush();
+    } else if (this.options.lingerMs === 0) {
+      // No linger: still gather what this event-loop turn publishes (the
+      // requests read from the same poll of the sockets), then send.
+      this.immediate ??= setImmediate(() => {
+        this.immediate = undefined;
+        this.flush();
+      });
     } else if (!this.timer) {
       this.timer = setTimeout(() => this.flush(), this.options.lingerMs);
     }
