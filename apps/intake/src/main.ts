@@ -17,7 +17,8 @@ export async function createIntakeApp(config: AppConfig): Promise<NestFastifyApp
   // A short keep-alive bounds how long a graceful close waits for idle sockets (Fastify defaults to 72 s).
   const keepAliveTimeout = 5000;
   // Meta's POSTs go straight from node:http to the intake service; Fastify owns the server and everything else.
-  const fastPath = new WebhookFastPath({ bodyLimit: config.intake.bodyLimitBytes, keepAliveTimeoutMs: keepAliveTimeout });
+  // A client that declares a body and then stalls is cut off after 30 s instead of holding its socket forever.
+  const fastPath = new WebhookFastPath({ bodyLimit: config.intake.bodyLimitBytes, keepAliveTimeoutMs: keepAliveTimeout, requestTimeoutMs: 30_000 });
   const adapter = new FastifyAdapter({
     bodyLimit: config.intake.bodyLimitBytes,
     return503OnClosing: true,

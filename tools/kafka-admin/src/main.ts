@@ -397,7 +397,11 @@ const alignTopicConfigs = async (admin: Admin, specs: ReadonlyArray<TopicSpec>, 
   );
   for (const spec of wanted) {
     const current = resources.find((r) => r.resourceName === spec.name)?.configEntries ?? [];
-    const differs = Object.entries(spec.config ?? {}).filter(([name, value]) => current.find((e) => e.configName === name)?.configValue !== value);
+    // Raised, never lowered: a larger limit an operator set stays.
+    const differs = Object.entries(spec.config ?? {}).filter(([name, value]) => {
+      const actual = current.find((e) => e.configName === name)?.configValue;
+      return actual === undefined || (/^\d+$/.test(value) && /^\d+$/.test(actual) ? Number(actual) < Number(value) : actual !== value);
+    });
     if (differs.length === 0) continue;
     // configSource 1 = DYNAMIC_TOPIC_CONFIG: the entries set on this topic.
     const dynamic = Object.fromEntries(current.filter((e) => e.configSource === 1).map((e) => [e.configName, e.configValue]));

@@ -1,5 +1,7 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 
+import { Logger } from '@nestjs/common';
+
 import { IntakeOutcome, IntakeRequest } from './intake.types';
 import { outcomeResponse } from './webhook-routes';
 import type { WebhookIntakeService } from './webhook-intake.service';
@@ -35,6 +37,7 @@ export interface FastPathServerOptions {
  * same service and the same outcome-to-HTTP mapping (`outcomeResponse`).
  */
 export class WebhookFastPath {
+  private readonly logger = new Logger(WebhookFastPath.name);
   private intake: WebhookIntakeService | undefined;
   private closing = false;
 
@@ -91,11 +94,28 @@ export class WebhookFastPath {
       };
       const run = tenant === undefined ? intake.ingestForPlatform(request) : intake.ingestForTenant(tenant, request);
       run.then(
-        (outcome) => respond(res, outcome),
-        () => respond(res, { kind: 'unavailable', reason: 'broker', message: 'internal failure' }),
+        (outcome) => this.respond(res, outcome),
+        (error: unknown) => {
+          this.logger.error({ err: error, tenant }, 'webhook intake failed unexpectedly; answering 503');
+          this.respond(res, { kind: 'unavailable', reason: 'broker', message: 'internal failure' });
+        },
       );
     });
     return true;
+  }
+
+  private respond(res: ServerResponse, outcome: IntakeOutcome): void {
+    if (res.destroyed) return;
+    const { status, headers, body } = outcomeResponse(outcome);
+    const payload = JSON.stringify(body);
+    // During shutdown the socket is not kept: the server can close without waiting out keep-alive.
+    if (this.closing) res.shouldKeepAlive = false;
+    res.writeHead(status, {
+      ...headers,
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(payload),
+    });
+    res.end(payload);
   }
 }
 
@@ -119,14 +139,4 @@ function tenantOf(url: string): string | undefined | null {
   }
 }
 
-function respond(res: ServerResponse, outcome: IntakeOutcome): void {
-  if (res.destroyed) return;
-  const { status, headers, body } = outcomeResponse(outcome);
-  const payload = JSON.stringify(body);
-  res.writeHead(status, {
-    ...headers,
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(payload),
-  });
-  res.end(payload);
-}
+

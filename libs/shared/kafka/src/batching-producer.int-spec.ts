@@ -1,7 +1,7 @@
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import pino from 'pino';
 
-import { BatchingProducer, ProducerUnavailableError, PublishTimeoutError } from './batching-producer';
+import { BatchingProducer, ProducerOverloadedError, ProducerUnavailableError, PublishTimeoutError } from './batching-producer';
 import { createKafka } from './kafka-client';
 
 const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
@@ -95,6 +95,17 @@ describe('BatchingProducer against the real broker', () => {
     }
     expect(new Set(placed.values()).size).toBe(3);
   });
+
+  it('refuses at once (overloaded) beyond maxQueuedBytes while the broker is unreachable', async () => {
+    const producer = new BatchingProducer({ brokers: ['127.0.0.1:1'], clientId: 'dead-bytes', connectTimeoutMs: 200 }, { lingerMs: 1, maxBatch: 10, publishTimeoutMs: 300, maxQueuedBytes: 3000 });
+    const record = (n: number) => ({ topic: TOPIC, key: 'k', value: Buffer.alloc(1000, 120), headers: { n: String(n) } });
+    const first = producer.publish(record(1)).catch((e: unknown) => e);
+    const second = producer.publish(record(2)).catch((e: unknown) => e);
+    await expect(producer.publish(record(3))).rejects.toBeInstanceOf(ProducerOverloadedError);
+    expect(await first).toBeInstanceOf(PublishTimeoutError);
+    expect(await second).toBeInstanceOf(PublishTimeoutError);
+    await producer.close().catch(() => undefined);
+  }, 60_000);
 
   it('rejects within the deadline when the broker is unreachable, and refuses after close', async () => {
     const producer = new BatchingProducer({ brokers: ['127.0.0.1:1'], clientId: 'dead', connectTimeoutMs: 200 }, { lingerMs: 1, maxBatch: 10, publishTimeoutMs: 300 });

@@ -36,6 +36,12 @@ export interface BatchingProducerOptions {
   /** Records waiting at most; beyond it publish rejects at once with ProducerOverloadedError. */
   maxQueued?: number;
   /**
+   * Bytes waiting at most (default 256 MiB), for the same answer: while the
+   * broker is down, records whose callers timed out stay queued on purpose,
+   * and with 3 MiB webhooks a count alone would not bound the memory.
+   */
+  maxQueuedBytes?: number;
+  /**
    * Independent idempotent producers (connections, producer ids), each with
    * one send in flight; default 1. With 2, records that queue while one
    * batch is at the broker leave at once on the other lane instead of
@@ -119,6 +125,7 @@ export class BatchingProducer {
   private queue: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
   private sweeper: NodeJS.Timeout | undefined;
+  private queuedBytes = 0;
   private immediate: NodeJS.Immediate | undefined;
   private readonly inFlight = new Set<Pending[]>();
   private closed = false;
@@ -185,8 +192,13 @@ export class BatchingProducer {
     if (this.queue.length >= (this.options.maxQueued ?? 10_000)) {
       return Promise.reject(new ProducerOverloadedError(`${this.queue.length} records already waiting`));
     }
+    const bytes = recordBytes(record);
+    if (this.queuedBytes > 0 && this.queuedBytes + bytes > (this.options.maxQueuedBytes ?? 256 * 1024 * 1024)) {
+      return Promise.reject(new ProducerOverloadedError(`${this.queuedBytes} bytes already waiting`));
+    }
+    this.queuedBytes += bytes;
     return new Promise<void>((resolve, reject) => {
-      this.queue.push(new Pending(record, recordBytes(record), Date.now() + this.options.publishTimeoutMs, resolve, reject));
+      this.queue.push(new Pending(record, bytes, Date.now() + this.options.publishTimeoutMs, resolve, reject));
       this.watchDeadlines();
       this.schedule();
     });
@@ -225,6 +237,7 @@ export class BatchingProducer {
     }
     // Past the drain bound (broker gone), whoever still waits is told so.
     for (const p of this.queue.splice(0)) p.reject(new ProducerUnavailableError('producer closed before the write'));
+    this.queuedBytes = 0;
     await Promise.all(this.lanes.map((l) => l.producer.close(true)));
   }
 
@@ -294,6 +307,7 @@ export class BatchingProducer {
       count += 1;
       bytes += p.bytes;
     }
+    this.queuedBytes -= bytes;
     return this.queue.splice(0, count);
   }
 

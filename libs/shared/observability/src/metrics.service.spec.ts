@@ -16,4 +16,11 @@ describe('MetricsService.bufferedCounter', () => {
     expect(second).toContain('test_requests_total{tenant="acme",outcome="accepted"} 4');
     expect(second).toContain('test_requests_total{tenant="globex",outcome="accepted"} 1');
   });
+
+  it('hands out one counter per name, so a second caller counts into the same series', async () => {
+    const metrics = new MetricsService();
+    metrics.bufferedCounter('test_shared_total', 'shared', ['tenant']).inc('a');
+    metrics.bufferedCounter('test_shared_total', 'shared', ['tenant']).inc('a');
+    expect(await metrics.registry.metrics()).toContain('test_shared_total{tenant="a"} 2');
+  });
 });

@@ -10,6 +10,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export class MetricsService {
   readonly registry = new Registry();
   private readonly metrics = new Map<string, Counter | Gauge | Histogram>();
+  private readonly buffered = new Map<string, BufferedCounter<string>>();
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'wahooks_' });
@@ -26,8 +27,13 @@ export class MetricsService {
    * every call.
    */
   bufferedCounter<L extends string>(name: string, help: string, labelNames: readonly L[]): BufferedCounter<L> {
-    const buffered = new BufferedCounter<L>(labelNames);
-    this.memo(name, () => new Counter({ name, help, labelNames, registers: [this.registry], collect: buffered.collector() }));
+    let buffered = this.buffered.get(name) as BufferedCounter<L> | undefined;
+    if (!buffered) {
+      const created = new BufferedCounter<L>(labelNames);
+      this.memo(name, () => new Counter({ name, help, labelNames, registers: [this.registry], collect: created.collector() }));
+      this.buffered.set(name, created);
+      buffered = created;
+    }
     return buffered;
   }
 
