@@ -96,6 +96,19 @@ describe('BatchingProducer against the real broker', () => {
     expect(new Set(placed.values()).size).toBe(3);
   });
 
+  it('a batch with a record for a missing topic still writes the records of the other topics', async () => {
+    const producer = new BatchingProducer({ brokers, clientId: 'mixed-test' }, { lingerMs: 20, maxBatch: 100, publishTimeoutMs: 20_000 });
+    await producer.connect();
+    const key = `mixed-${Date.now()}`;
+    const good = Array.from({ length: 5 }, (_, i) => producer.publish({ topic: TOPIC, key, value: Buffer.from(`${key}-${i}`), headers: {} }));
+    const bad = producer.publish({ topic: `test.no-such-topic.${Date.now()}`, key, value: Buffer.from('lost?'), headers: {} });
+    await expect(Promise.all(good)).resolves.toBeDefined();
+    await expect(bad).rejects.toBeInstanceOf(ProducerUnavailableError);
+    await producer.close();
+    const seen = await readBack(new Kafka({ brokers, logLevel: logLevel.NOTHING }), key, 5);
+    expect(new Set(seen)).toEqual(new Set(Array.from({ length: 5 }, (_, i) => `${key}-${i}`)));
+  }, 60_000);
+
   it('refuses at once (overloaded) beyond maxQueuedBytes while the broker is unreachable', async () => {
     const producer = new BatchingProducer({ brokers: ['127.0.0.1:1'], clientId: 'dead-bytes', connectTimeoutMs: 200 }, { lingerMs: 1, maxBatch: 10, publishTimeoutMs: 300, maxQueuedBytes: 3000 });
     const record = (n: number) => ({ topic: TOPIC, key: 'k', value: Buffer.alloc(1000, 120), headers: { n: String(n) } });

@@ -287,13 +287,34 @@ export class BatchingProducer {
       lane.connected = false;
       lane.connecting = undefined;
       const err = error instanceof Error ? error : new Error(String(error));
-      for (const p of batch) p.reject(new ProducerUnavailableError(err.message));
+      const topics = groupByTopic(batch);
+      if (topics.length > 1) {
+        // One topic's fault (missing, not authorized) must not fail the
+        // records of the others: each topic's records are sent again on their own.
+        for (const group of topics) await this.sendAlone(lane, group);
+      } else {
+        for (const p of batch) p.reject(new ProducerUnavailableError(err.message));
+      }
       this.observe(batch.length, Number(process.hrtime.bigint() - started) / 1e9, err);
     } finally {
       this.inFlight.delete(batch);
       lane.busy = false;
       // Whatever queued meanwhile has already waited a whole round trip.
       if (this.queue.length > 0) this.flush();
+    }
+  }
+
+  /** Sends one topic's share of a failed mixed batch; settles exactly those records. */
+  private async sendAlone(lane: Lane, group: Pending[]): Promise<void> {
+    try {
+      if (!lane.connected) await this.connectLane(lane);
+      await lane.producer.send({ messages: group.map((p) => this.message(p.record)) });
+      for (const p of group) p.resolve();
+    } catch (error) {
+      lane.connected = false;
+      lane.connecting = undefined;
+      const message = error instanceof Error ? error.message : String(error);
+      for (const p of group) p.reject(new ProducerUnavailableError(message));
     }
   }
 
@@ -341,4 +362,14 @@ function recordBytes(record: OutgoingRecord): number {
     bytes += name.length + (Buffer.isBuffer(value) ? value.length : Buffer.byteLength(String(value ?? ''))) + 4;
   }
   return bytes;
+}
+
+function groupByTopic(batch: Pending[]): Pending[][] {
+  const groups = new Map<string, Pending[]>();
+  for (const p of batch) {
+    const group = groups.get(p.record.topic);
+    if (group) group.push(p);
+    else groups.set(p.record.topic, [p]);
+  }
+  return [...groups.values()];
 }
