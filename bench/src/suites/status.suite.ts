@@ -105,19 +105,22 @@ export async function plainInsert(db: Client, records: number, ctx: BenchContext
   await db.query(`CREATE TABLE IF NOT EXISTS ${BASELINE_TABLE} (LIKE events INCLUDING ALL)`);
   await db.query(`TRUNCATE ${BASELINE_TABLE}`);
   const rows = baselineRows(`bench-base-${randomBytes(3).toString('hex')}`, records, PER_RECORD);
-  const started = performance.now();
-  for (let i = 0; i < rows.length; i += 500) {
-    const chunk = rows.slice(i, i + 500);
-    const values = chunk.map((_, r) => `(${Array.from({ length: 8 }, (_, c) => `$${r * 8 + c + 1}`).join(', ')})`).join(', ');
-    await db.query(
-      `INSERT INTO ${BASELINE_TABLE} (tenant_id, stream_id, stream_position, type, schema_version, data, metadata, idempotency_key) VALUES ${values}`,
-      chunk.flat(),
-    );
-  }
-  const rate = rows.length / ((performance.now() - started) / 1000);
+  const columns = ['tenant_id', 'stream_id', 'stream_position', 'type', 'schema_version', 'data', 'metadata', 'idempotency_key'];
+  const rate = rows.length / (await insertRows(db, BASELINE_TABLE, columns, rows));
   ctx.log(`[bench] plain multi-row INSERT: ${Math.round(rate)} rows/s`);
   await db.query(`TRUNCATE ${BASELINE_TABLE}`);
   return rate;
+}
+
+/** Multi-row `INSERT … VALUES` of 500 rows per statement (each its own transaction); returns the seconds taken. */
+async function insertRows(db: Client, table: string, columns: string[], rows: unknown[][]): Promise<number> {
+  const started = performance.now();
+  for (let i = 0; i < rows.length; i += 500) {
+    const chunk = rows.slice(i, i + 500);
+    const values = chunk.map((_, r) => `(${columns.map((_, c) => `$${r * columns.length + c + 1}`).join(', ')})`).join(', ');
+    await db.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values}`, chunk.flat());
+  }
+  return (performance.now() - started) / 1000;
 }
 
 /**
@@ -149,15 +152,8 @@ async function sameRowsInsert(
     await db.query(`DROP TABLE IF EXISTS ${table}`);
     await db.query(`CREATE TABLE ${table} (LIKE ${table === BASELINE_TABLE ? 'events' : 'message_status'} INCLUDING ALL)`);
   }
-  const insertAll = async (table: string, columns: string[], rows: Array<Record<string, string>>): Promise<number> => {
-    const started = performance.now();
-    for (let i = 0; i < rows.length; i += 500) {
-      const chunk = rows.slice(i, i + 500);
-      const values = chunk.map((_, r) => `(${columns.map((_, c) => `$${r * columns.length + c + 1}`).join(', ')})`).join(', ');
-      await db.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values}`, chunk.flatMap((row) => columns.map((c) => row[c] ?? null)));
-    }
-    return (performance.now() - started) / 1000;
-  };
+  const insertAll = (table: string, columns: string[], rows: Array<Record<string, string>>): Promise<number> =>
+    insertRows(db, table, columns, rows.map((row) => columns.map((c) => row[c] ?? null)));
   const eventSeconds = await insertAll(BASELINE_TABLE, eventColumns, events);
   const projectionSeconds = await insertAll(BASELINE_PROJECTION_TABLE, projectionColumns, projection);
   for (const table of [BASELINE_TABLE, BASELINE_PROJECTION_TABLE]) await db.query(`DROP TABLE ${table}`);

@@ -277,25 +277,19 @@ export class BatchingProducer {
     this.inFlight.add(batch);
     const started = process.hrtime.bigint();
     try {
-      // A lane that never connected (broker down at start-up) or lost its
-      // session reconnects here; failure answers this batch with 503.
-      if (!lane.connected) await this.connectLane(lane);
-      await lane.producer.send({ messages: batch.map((p) => this.message(p.record)) });
-      for (const p of batch) p.resolve();
-      this.observe(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
-    } catch (error) {
-      lane.connected = false;
-      lane.connecting = undefined;
-      const err = error instanceof Error ? error : new Error(String(error));
-      const topics = groupByTopic(batch);
-      if (topics.length > 1) {
-        // One topic's fault (missing, not authorized) must not fail the
-        // records of the others: each topic's records are sent again on their own.
-        for (const group of topics) await this.sendAlone(lane, group);
+      const error = await this.write(lane, batch);
+      // One topic's fault (missing, not authorized) must not fail the records
+      // of the others: a failed batch spanning topics is sent again per topic.
+      const groups = error ? groupByTopic(batch) : [];
+      if (error && groups.length === 1) {
+        for (const p of batch) p.reject(new ProducerUnavailableError(error.message));
       } else {
-        for (const p of batch) p.reject(new ProducerUnavailableError(err.message));
+        for (const group of groups) {
+          const groupError = await this.write(lane, group);
+          if (groupError) for (const p of group) p.reject(new ProducerUnavailableError(groupError.message));
+        }
       }
-      this.observe(batch.length, Number(process.hrtime.bigint() - started) / 1e9, err);
+      this.observe(batch.length, Number(process.hrtime.bigint() - started) / 1e9, error);
     } finally {
       this.inFlight.delete(batch);
       lane.busy = false;
@@ -304,17 +298,23 @@ export class BatchingProducer {
     }
   }
 
-  /** Sends one topic's share of a failed mixed batch; settles exactly those records. */
-  private async sendAlone(lane: Lane, group: Pending[]): Promise<void> {
+  /**
+   * One produce request for `records` on `lane`: resolves them once the
+   * broker acknowledged, or returns the error (leaving them unsettled) after
+   * dropping the lane's session, so the next write starts a fresh one.
+   */
+  private async write(lane: Lane, records: Pending[]): Promise<Error | undefined> {
     try {
+      // A lane that never connected (broker down at start-up) or lost its
+      // session reconnects here; failure answers these records with 503.
       if (!lane.connected) await this.connectLane(lane);
-      await lane.producer.send({ messages: group.map((p) => this.message(p.record)) });
-      for (const p of group) p.resolve();
+      await lane.producer.send({ messages: records.map((p) => this.message(p.record)) });
+      for (const p of records) p.resolve();
+      return undefined;
     } catch (error) {
       lane.connected = false;
       lane.connecting = undefined;
-      const message = error instanceof Error ? error.message : String(error);
-      for (const p of group) p.reject(new ProducerUnavailableError(message));
+      return error instanceof Error ? error : new Error(String(error));
     }
   }
 
