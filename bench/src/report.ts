@@ -44,16 +44,23 @@ export const cpuCell = (row: RunRow): string => {
 /** More than this many cores used by unrelated processes during a run marks it as disturbed. */
 export const DISTURBED_CORES = 0.3;
 
+/** Records per produce request, and its mean latency when the target reports one. */
+function perProduceCell(row: RunRow, none: string): string {
+  if (row.recordsPerProduce === undefined) return none;
+  const records = row.recordsPerProduce.toFixed(1);
+  return row.produceMs === undefined ? records : `${records} (${row.produceMs.toFixed(2)})`;
+}
+
 function runsTable(runs: RunRow[]): string[] {
   const lines = [
-    '| Target | Load | 2xx/s | p50 ms | p90 ms | p99 ms | max ms | 2xx | non-2xx | errors | records / produce | CPU cores: target / broker / load gen / other |',
+    '| Target | Load | 2xx/s | p50 ms | p90 ms | p99 ms | max ms | 2xx | non-2xx | errors | records / produce (mean ms each) | CPU cores: target / broker / load gen / other |',
     '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   ];
   for (const row of runs) {
     const { target, load, result: r } = row;
     const l = r.latencyMs;
     lines.push(
-      `| ${target} | ${load} | ${int(r.okPerSec)} | ${ms(l.p50)} | ${ms(l.p90)} | ${ms(l.p99)} | ${ms(l.max)} | ${int(r.ok)} | ${int(r.non2xx)} | ${int(r.errors)} | ${row.recordsPerProduce === undefined ? '–' : row.recordsPerProduce.toFixed(1)} | ${cpuCell(row)} |`,
+      `| ${target} | ${load} | ${int(r.okPerSec)} | ${ms(l.p50)} | ${ms(l.p90)} | ${ms(l.p99)} | ${ms(l.max)} | ${int(r.ok)} | ${int(r.non2xx)} | ${int(r.errors)} | ${perProduceCell(row, '–')} | ${cpuCell(row)} |`,
     );
   }
   return lines;
@@ -106,7 +113,7 @@ export function consoleTable(suite: Suite, report: SuiteReport): string {
   const rows = report.runs.map((row) => {
     const { target, load, result: r } = row;
     const l = r.latencyMs;
-    const perProduce = row.recordsPerProduce === undefined ? '-' : row.recordsPerProduce.toFixed(1);
+    const perProduce = perProduceCell(row, '-');
     return [target, load, int(r.okPerSec), ms(l.p50), ms(l.p90), ms(l.p99), ms(l.max), int(r.non2xx), int(r.errors), perProduce, cpuCell(row)];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

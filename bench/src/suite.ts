@@ -19,6 +19,8 @@ export interface RunRow {
   cpu?: CpuUsage;
   /** Mean records per Kafka produce request during the run, when the target reports it. */
   recordsPerProduce?: number;
+  /** Mean produce request latency (ms), from the target's own histogram, when it has one. */
+  produceMs?: number;
 }
 
 /** A figure from the issue, measured against its target in the same run. */

@@ -116,7 +116,8 @@ export interface FlushObserver {
  *
  * The client is @platformatic/kafka rather than kafkajs (which the
  * consumers use): the same produce request costs about half the CPU
- * (WASM CRC32C, one pass of encoding into a growable buffer), and the
+ * (CRC32C from the prebuilt @node-rs/crc32 binary, WASM where none fits
+ * the platform; one pass of encoding into a growable buffer), and the
  * intake is CPU-bound on exactly this path (docs/dependencies.md).
  */
 export class BatchingProducer {
