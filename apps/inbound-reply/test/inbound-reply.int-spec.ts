@@ -285,6 +285,22 @@ describe('inbound-reply end to end: intake → Kafka → inbound-reply → read 
     const conv = await api.found<{ messageCount: number; contactId: string; messages: View[] }>(tenant, `/v1/inbound/conversations/${conversationId}`);
     expect([conv.contactId, conv.messageCount, conv.messages.map((m) => m.wamid)]).toEqual([`wa:${OLD}`, 3, [before, notice, fromNew]]);
     for (const id of [before, notice, fromNew]) expect(await api.found<View>(tenant, `/v1/inbound/messages/${id}`)).toMatchObject({ conversationId, contactId: `wa:${OLD}` });
+    // Consumers are told, once, which contact and conversation went where.
+    const merges = () => topics.records.filter((r) => r.topic === InboundTopics.contacts && r.value?.toString().includes(`"fromContactId":"wa:${NEW}"`));
+    await topics.waitFor(() => merges().length > 0);
+    const keys = new Set(merges().map((r) => r.headers['wahooks-idempotency-key']));
+    expect([...keys]).toEqual([`contact-merged:wa:${NEW}:wa:${OLD}`]);
+    const event = JSON.parse(merges()[0]!.value!.toString()) as { conversations: Array<{ from: string }> };
+    expect(event).toEqual({
+      schemaVersion: 1,
+      type: 'contact.merged',
+      tenantId: tenant.id,
+      fromContactId: `wa:${NEW}`,
+      intoContactId: `wa:${OLD}`,
+      conversations: [{ phoneNumberId: PHONE, from: expect.stringMatching(/^conv_/), into: conversationId }],
+      causedByWamid: notice,
+    });
+    expect(event.conversations[0]!.from).not.toBe(conversationId);
     // The conversation the new number had on its own is gone.
     const alone = (await db.query(`SELECT count(*)::int AS n FROM inbound_conversations WHERE tenant_id = $1 AND contact_id = $2`, [tenant.id, `wa:${NEW}`])).rows[0] as { n: number };
     expect(alone.n).toBe(0);

@@ -49,6 +49,25 @@ export interface InboundMessageV1 {
   raw?: unknown;
 }
 
+/**
+ * `whatsapp.inbound.contacts.v1` (key = tenant id): a message showed two
+ * contacts to be one customer (a number change, a BSUID seen with a phone
+ * number), and `fromContactId` was merged into `intoContactId`. From now on
+ * the read API answers for `intoContactId` only, and on each business number
+ * the conversation `from` became `into`, with the messages of both. A
+ * consumer that keeps data by contact or conversation id moves it the same way.
+ */
+export interface ContactMergedV1 {
+  schemaVersion: 1;
+  type: 'contact.merged';
+  tenantId: string;
+  fromContactId: string;
+  intoContactId: string;
+  conversations: Array<{ phoneNumberId: string; from: string; into: string }>;
+  /** The message whose processing found the two to be one. */
+  causedByWamid: string;
+}
+
 /** `whatsapp.inbound.customer-replied.v1` (key = tenant id): stop follow-ups to this customer. */
 export interface CustomerRepliedV1 {
   schemaVersion: 1;

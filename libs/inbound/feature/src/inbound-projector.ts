@@ -11,7 +11,7 @@ import { conversationIdOf, ConversationRepository } from './conversation.reposit
 import { CustomerWorkset } from './customer-workset';
 import { asMessageData, InboundEventTypes, InboundMessageData, messageTimeMs } from './inbound-events.mapper';
 import { InboundMessageRepository, MessageRow } from './inbound-message.repository';
-import { customerReplied, InboundMessageV1, toView } from './inbound-message.view';
+import { ContactMergedV1, customerReplied, InboundMessageV1, toView } from './inbound-message.view';
 import { MediaJob, MediaRepository } from './media.repository';
 
 export interface ProjectionResult {
@@ -72,6 +72,7 @@ export class InboundProjector {
     for (const { e, d, time, m } of items) {
       const placed = await workset.place(m, e.globalPosition);
       for (const merge of placed.merges) moveRows(rows, merge);
+      if (options.publish) out.outbox.push(...placed.merges.map((merge) => mergePublication(tenantId, merge, d.wamid)));
       const { contactId, contact: state } = placed;
       const media = mediaOf(d.content);
       if (media?.id) jobs.push({ tenantId, wamid: d.wamid, mediaId: media.id, mimeType: media.mimeType ?? null });
@@ -145,6 +146,23 @@ function noticeOf(d: InboundMessageData): CustomerMessage['notice'] {
       return never;
     }
   }
+}
+
+function mergePublication(tenantId: string, merge: ContactMerge, causedByWamid: string): OutboxMessage {
+  const payload: ContactMergedV1 = {
+    schemaVersion: 1,
+    type: 'contact.merged',
+    tenantId,
+    fromContactId: merge.from,
+    intoContactId: merge.into,
+    conversations: merge.phoneNumberIds.map((phoneNumberId) => ({
+      phoneNumberId,
+      from: conversationIdOf(phoneNumberId, merge.from),
+      into: conversationIdOf(phoneNumberId, merge.into),
+    })),
+    causedByWamid,
+  };
+  return { tenantId, topic: InboundTopics.contacts, key: tenantId, payload, idempotencyKey: `contact-merged:${merge.from}:${merge.into}` };
 }
 
 function publications(view: InboundMessageV1, opens: boolean): OutboxMessage[] {

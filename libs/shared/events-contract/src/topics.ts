@@ -41,6 +41,7 @@ export const TopicSpecs: ReadonlyArray<TopicSpec> = [
   { name: 'whatsapp.inbound.messages.v1', partitions: 6 },
   { name: 'whatsapp.inbound.customer-replied.v1', partitions: 6 },
   { name: 'whatsapp.inbound.media.v1', partitions: 3 },
+  { name: 'whatsapp.inbound.contacts.v1', partitions: 6 },
   { name: Topics.webhooksRaw, partitions: 6, config: LARGE_RECORDS },
   { name: deadLetterTopic(Topics.webhooksRaw), partitions: 1, config: LARGE_RECORDS },
   { name: Topics.messagesAccepted, partitions: 6 },
@@ -80,4 +81,6 @@ export const InboundTopics = {
   customerReplied: 'whatsapp.inbound.customer-replied.v1',
   /** Media of inbound messages stored or failed. */
   media: 'whatsapp.inbound.media.v1',
+  /** Two contacts found to be one customer were merged (`contact.merged`). */
+  contacts: 'whatsapp.inbound.contacts.v1',
 } as const;
