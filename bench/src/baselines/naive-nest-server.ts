@@ -12,9 +12,12 @@
  * framework's cost from the publishing design's.
  *
  * With BENCH_NAIVE_IDEMPOTENT=1 the producer gets the intake's delivery
- * guarantees (idempotent, acks -1): kafkajs's idempotent producer corrupts
- * its sequence numbers under concurrent send() calls (kafkajs#598), so the
- * sends are serialized, one awaited send at a time, as such a handler must.
+ * guarantees (idempotent, acks -1) and the handler is otherwise unchanged:
+ * concurrent requests each await their own send(). kafkajs 2.2.4 itself
+ * then sends one produce request at a time per broker: its idempotent
+ * producer holds a per-broker lock from assigning a batch's sequence
+ * numbers until the broker answers (eosManager.acquireBrokerLock, its fix
+ * for out-of-order sequence numbers under concurrent sends, kafkajs#598).
  *
  * Environment: BENCH_APP_SECRET, KAFKA_BROKERS, BENCH_TOPIC, BENCH_NEST_PUBLISH, BENCH_NAIVE_IDEMPOTENT.
  */
@@ -48,14 +51,6 @@ const secrets = [requireEnv('BENCH_APP_SECRET')];
 const topic = requireEnv('BENCH_TOPIC');
 const idempotent = process.env['BENCH_NAIVE_IDEMPOTENT'] === '1';
 
-/** One send at a time when idempotent; unbounded concurrency otherwise. */
-let chain: Promise<unknown> = Promise.resolve();
-function serialized<T>(send: () => Promise<T>): Promise<T> {
-  if (!idempotent) return send();
-  const next = chain.then(send, send);
-  chain = next.catch(() => undefined);
-  return next;
-}
 const brokers = requireEnv('KAFKA_BROKERS').split(',').map((b) => b.trim());
 const publish = process.env['BENCH_NEST_PUBLISH'] !== '0';
 
@@ -73,7 +68,7 @@ class NaiveWebhookController {
     const raw = req.rawBody ?? Buffer.alloc(0);
     if (!verifyMetaSignature(raw, signature, secrets)) throw new UnauthorizedException('bad signature');
     if (!publish) return { status: 'accepted' };
-    await serialized(() => this.producer.send({
+    await this.producer.send({
       topic,
       acks: -1,
       messages: [
@@ -83,7 +78,7 @@ class NaiveWebhookController {
           headers: { 'wahooks-tenant-id': tenantId, 'x-hub-signature-256': signature ?? '', 'wahooks-received-at': new Date().toISOString() },
         },
       ],
-    }));
+    });
     return { status: 'accepted' };
   }
 }
