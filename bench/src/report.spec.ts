@@ -1,4 +1,5 @@
-import { mergeSection } from './report';
+import { consoleTable, mergeSection } from './report';
+import type { Figure, Suite } from './suite';
 
 const section = (id: string, body: string): string => `<!-- bench:${id}:begin -->\n## ${id}\n${body}\n<!-- bench:${id}:end -->`;
 
@@ -19,5 +20,21 @@ describe('mergeSection', () => {
     expect(next).toContain(section('projector', 'kept'));
     expect(next).toContain('Hand-written note.');
     expect(next.indexOf('## intake')).toBeLessThan(next.indexOf('## projector'));
+  });
+});
+
+describe('consoleTable', () => {
+  const suite = { id: 'x', title: 'X', run: () => Promise.reject(new Error('not run')) } as Suite;
+  const figures: Figure[] = [
+    { name: 'judged', target: '≥ 5×', measured: '6×', pass: true },
+    { name: 'missed', target: '≥ 5×', measured: '4×', pass: false },
+    { name: 'context', target: 'weaker guarantees', measured: '3×', pass: false, reference: true },
+  ];
+
+  it('shows a reference comparison as such, never as a pass or a miss', () => {
+    const lines = consoleTable(suite, { figures, runs: [], notes: [], artifacts: [] }).split('\n');
+    expect(lines.find((l) => l.includes('judged'))).toMatch(/^PASS/);
+    expect(lines.find((l) => l.includes('missed'))).toMatch(/^MISS/);
+    expect(lines.find((l) => l.includes('context'))).toMatch(/^REF .*3× \(weaker guarantees\)$/);
   });
 });

