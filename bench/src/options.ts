@@ -41,7 +41,7 @@ export const USAGE = `usage: node dist/bench/src/main.js [options]   (npm run be
   --json <file>         also write the raw results as JSON
   --suite <id>          run only this suite (repeatable; default all)
   --profile [dir]       CPU-profile the intake's max-throughput run (default dir bench/.profiles)
-  --strict              exit 1 when a figure misses its target
+  --strict              exit 1 when a figure misses its target (reference comparisons are not judged)
 `;
 
 const number = (flag: string, value: string | undefined): number => {

@@ -109,7 +109,7 @@ export function mergeSection(existing: string | undefined, id: string, section: 
 
 /** A plain-text table for the terminal. */
 export function consoleTable(suite: Suite, report: SuiteReport): string {
-  const head = ['target', 'load', '2xx/s', 'p50', 'p90', 'p99', 'max', 'non2xx', 'err', 'rec/produce', 'cpu tgt/brk/gen/other'];
+  const head = ['target', 'load', '2xx/s', 'p50', 'p90', 'p99', 'max', 'non2xx', 'err', 'rec/produce (ms)', 'cpu tgt/brk/gen/other'];
   const rows = report.runs.map((row) => {
     const { target, load, result: r } = row;
     const l = r.latencyMs;

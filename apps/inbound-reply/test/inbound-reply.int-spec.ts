@@ -289,18 +289,20 @@ describe('inbound-reply end to end: intake → Kafka → inbound-reply → read 
     const merges = () => topics.records.filter((r) => r.topic === InboundTopics.contacts && r.value?.toString().includes(`"fromContactId":"wa:${NEW}"`));
     await topics.waitFor(() => merges().length > 0);
     const keys = new Set(merges().map((r) => r.headers['wahooks-idempotency-key']));
-    expect([...keys]).toEqual([`contact-merged:wa:${NEW}:wa:${OLD}`]);
-    const event = JSON.parse(merges()[0]!.value!.toString()) as { conversations: Array<{ from: string }> };
-    expect(event).toEqual({
+    expect([...keys]).toEqual([`contact-merged:${tenant.id}:wa:${NEW}:wa:${OLD}`]);
+    // `from` is the conversation the new number's message was published in, before the merge.
+    await topics.waitFor(() => published(InboundTopics.messages, fromNew).length > 0);
+    const aloneIn = (JSON.parse(published(InboundTopics.messages, fromNew)[0]!.value!.toString()) as View).conversationId;
+    expect(aloneIn).not.toBe(conversationId);
+    expect(JSON.parse(merges()[0]!.value!.toString())).toEqual({
       schemaVersion: 1,
       type: 'contact.merged',
       tenantId: tenant.id,
       fromContactId: `wa:${NEW}`,
       intoContactId: `wa:${OLD}`,
-      conversations: [{ phoneNumberId: PHONE, from: expect.stringMatching(/^conv_/), into: conversationId }],
+      conversations: [{ phoneNumberId: PHONE, from: aloneIn, into: conversationId }],
       causedByWamid: notice,
     });
-    expect(event.conversations[0]!.from).not.toBe(conversationId);
     // The conversation the new number had on its own is gone.
     const alone = (await db.query(`SELECT count(*)::int AS n FROM inbound_conversations WHERE tenant_id = $1 AND contact_id = $2`, [tenant.id, `wa:${NEW}`])).rows[0] as { n: number };
     expect(alone.n).toBe(0);

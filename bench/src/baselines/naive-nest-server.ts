@@ -14,10 +14,11 @@
  * With BENCH_NAIVE_IDEMPOTENT=1 the producer gets the intake's delivery
  * guarantees (idempotent, acks -1) and the handler is otherwise unchanged:
  * concurrent requests each await their own send(). kafkajs 2.2.4 itself
- * then sends one produce request at a time per broker: its idempotent
- * producer holds a per-broker lock from assigning a batch's sequence
- * numbers until the broker answers (eosManager.acquireBrokerLock, its fix
- * for out-of-order sequence numbers under concurrent sends, kafkajs#598).
+ * then sends one produce request at a time per broker: the idempotent
+ * producer needs maxInFlightRequests 1, and holds a per-broker lock from
+ * assigning a batch's sequence numbers until the broker answers
+ * (eosManager.acquireBrokerLock, its fix for out-of-order sequence numbers
+ * under concurrent sends, kafkajs#598).
  *
  * Environment: BENCH_APP_SECRET, KAFKA_BROKERS, BENCH_TOPIC, BENCH_NEST_PUBLISH, BENCH_NAIVE_IDEMPOTENT.
  */

@@ -69,8 +69,10 @@ export const intakeSuite: Suite = {
       const row: RunRow = { target: name, load: loadLabel(result, options.durationS), result, cpu };
       if (batchesBefore && batchesAfter && batchesAfter.count > batchesBefore.count) {
         row.recordsPerProduce = (batchesAfter.records - batchesBefore.records) / (batchesAfter.count - batchesBefore.count);
-        row.produceMs = ((batchesAfter.seconds - batchesBefore.seconds) * 1000) / (batchesAfter.count - batchesBefore.count);
-        ctx.log(`[bench] ${name}: ${row.recordsPerProduce.toFixed(1)} records / produce, ${row.produceMs.toFixed(2)} ms / produce`);
+        if (batchesBefore.seconds !== undefined && batchesAfter.seconds !== undefined) {
+          row.produceMs = ((batchesAfter.seconds - batchesBefore.seconds) * 1000) / (batchesAfter.count - batchesBefore.count);
+          ctx.log(`[bench] ${name}: ${row.recordsPerProduce.toFixed(1)} records / produce, ${row.produceMs.toFixed(2)} ms / produce`);
+        }
       }
       if (target.recordsPerProduce !== undefined) row.recordsPerProduce = target.recordsPerProduce;
       if (push) runs.push(row);

@@ -113,7 +113,7 @@ export const profilePath = (dir: string, label: string): string =>
  * Totals of the intake's produce-batch histogram (wahooks_kafka_produce_batch_size,
  * successful batches) from its /metrics; undefined when the target has none.
  */
-export async function produceBatches(target: StartedTarget): Promise<{ count: number; records: number; seconds: number } | undefined> {
+export async function produceBatches(target: StartedTarget): Promise<{ count: number; records: number; seconds?: number } | undefined> {
   if (!target.metricsPath) return undefined;
   try {
     const res = await fetch(`${target.process.url}${target.metricsPath}`, { signal: AbortSignal.timeout(5000) });
@@ -125,8 +125,8 @@ export async function produceBatches(target: StartedTarget): Promise<{ count: nu
     };
     const count = value('wahooks_kafka_produce_batch_size_count');
     const records = value('wahooks_kafka_produce_batch_size_sum');
-    const seconds = value('wahooks_kafka_produce_seconds_sum') ?? 0;
-    return count === undefined || records === undefined ? undefined : { count, records, seconds };
+    const seconds = value('wahooks_kafka_produce_seconds_sum');
+    return count === undefined || records === undefined ? undefined : { count, records, ...(seconds === undefined ? {} : { seconds }) };
   } catch {
     return undefined;
   }

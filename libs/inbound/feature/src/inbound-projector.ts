@@ -162,7 +162,7 @@ function mergePublication(tenantId: string, merge: ContactMerge, causedByWamid: 
     })),
     causedByWamid,
   };
-  return { tenantId, topic: InboundTopics.contacts, key: tenantId, payload, idempotencyKey: `contact-merged:${merge.from}:${merge.into}` };
+  return { tenantId, topic: InboundTopics.contacts, key: tenantId, payload, idempotencyKey: `contact-merged:${tenantId}:${merge.from}:${merge.into}` };
 }
 
 function publications(view: InboundMessageV1, opens: boolean): OutboxMessage[] {
