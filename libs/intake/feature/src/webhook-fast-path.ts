@@ -138,5 +138,3 @@ function tenantOf(url: string): string | undefined | null {
     return null;
   }
 }
-
-
