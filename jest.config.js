@@ -27,13 +27,14 @@ const common = {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper,
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.tools/'],
-  setupFiles: ['reflect-metadata'],
+  // confine-to-repository: a test that reads outside the repository fails (a plain clone must pass).
+  setupFiles: ['reflect-metadata', '<rootDir>/test/jest/confine-to-repository.js'],
 };
 
 module.exports = {
   testTimeout: 120000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools,bench}/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools,bench,test}/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'int',

@@ -16,6 +16,5 @@ export function repoRoot(from = __dirname): string {
 /** Compiled entry points live under dist/ with the same layout as the sources. */
 export const distPath = (...segments: string[]): string => join(repoRoot(), 'dist', ...segments);
 
-/** ../shared/fixtures/meta-webhooks beside the repository (or WAHOOKS_FIXTURES_DIR), as libs/shared/testing resolves it. */
-export const fixturesDir = (): string =>
-  process.env['WAHOOKS_FIXTURES_DIR'] ?? resolve(repoRoot(), '..', 'shared', 'fixtures', 'meta-webhooks');
+/** The repository's real-payload corpus (or WAHOOKS_FIXTURES_DIR), as libs/shared/testing resolves it. */
+export const fixturesDir = (): string => process.env['WAHOOKS_FIXTURES_DIR'] ?? resolve(repoRoot(), 'test', 'fixtures', 'meta-webhooks');

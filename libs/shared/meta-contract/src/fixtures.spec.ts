@@ -11,7 +11,7 @@ import type { MetaEvent, MetaEventKind } from './meta-event.types';
 import { normalizeEnvelope } from './normalize';
 
 const FIXTURES_DIR =
-  process.env['WAHOOKS_FIXTURES_DIR'] ?? path.resolve(__dirname, '../../../../../shared/fixtures/meta-webhooks');
+  process.env['WAHOOKS_FIXTURES_DIR'] ?? path.resolve(__dirname, '../../../../test/fixtures/meta-webhooks');
 
 /**
  * Fixtures allowed to yield `unknown` events, with the reason. Empty: every

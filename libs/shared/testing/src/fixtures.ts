@@ -1,8 +1,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
-/** ../shared/fixtures/meta-webhooks beside the repository (or WAHOOKS_FIXTURES_DIR). */
-export const FIXTURES_DIR = process.env['WAHOOKS_FIXTURES_DIR'] ?? resolve(__dirname, '../../../../../shared/fixtures/meta-webhooks');
+/**
+ * The real-payload corpus, kept in the repository (test/fixtures/meta-webhooks,
+ * see its SOURCES.md and MANIFEST.json). Tests, the fuzz test and the bench
+ * all read it from there; WAHOOKS_FIXTURES_DIR points them at another copy.
+ */
+export const FIXTURES_DIR = process.env['WAHOOKS_FIXTURES_DIR'] ?? resolve(__dirname, '../../../../test/fixtures/meta-webhooks');
 
 export interface Fixture {
   name: string;
