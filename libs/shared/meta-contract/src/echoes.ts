@@ -5,7 +5,10 @@ import { parseMessageContent } from './message-content';
 import type { MessageEchoEvent } from './messaging-events.types';
 import type { UnknownEvent } from './meta-event.types';
 
-/** `message_echoes[]` of an `smb_message_echoes` change: what the business sent from the Business app. */
+/**
+ * `message_echoes[]` of an `smb_message_echoes` change (what the business sent
+ * from the Business app) or of a `message_echoes` change (the same shape).
+ */
 export function messageEchoes(scope: ChangeScope, items: unknown): (MessageEchoEvent | UnknownEvent)[] {
   return asArray(items).map((item, itemIndex) => {
     if (!isRecord(item)) return unknownEvent(scope, 'item_not_object', item, { itemIndex });

@@ -1,7 +1,9 @@
 export * from './envelope';
 export * from './routing';
 export * from './signature';
-export { normalizeEnvelope, UNMODELLED_FIELDS } from './normalize';
+export { normalizeEnvelope } from './normalize';
+export { SUBSCRIBABLE_FIELDS, UNMODELLED_FIELDS } from './fields';
+export type { SubscribableField } from './fields';
 export { canonicalJson, idempotencyKey } from './idempotency';
 export { parseMessageContent } from './message-content';
 export type * from './common.types';

@@ -143,3 +143,64 @@ export interface SecurityEvent extends ManagementBase {
   readonly event: string | undefined;
   readonly requester: string | undefined;
 }
+
+/**
+ * `partner_solutions`: a Multi-Partner Solution changed status. Meta sends it
+ * with `entry.id` set to the **business portfolio** id, not a WABA id, so
+ * `wabaId` holds the portfolio id for this kind.
+ */
+export interface PartnerSolutionEvent extends ManagementBase {
+  readonly kind: 'partner.solution';
+  /** SOLUTION_CREATED, SOLUTION_UPDATED. */
+  readonly event: string | undefined;
+  readonly solutionId: string;
+  /** DRAFT, INITIATED, ACTIVE, REJECTED, PENDING_DEACTIVATION, DEACTIVATED. */
+  readonly solutionStatus: string | undefined;
+}
+
+/** `payment_configuration_update`: a Payments API (India, Brazil) gateway configuration changed. */
+export interface PaymentConfigurationEvent extends ManagementBase {
+  readonly kind: 'payment.configuration';
+  /** The name order-details messages refer to. */
+  readonly configurationName: string;
+  /** razorpay, payu, zaakpay, billdesk… */
+  readonly providerName: string | undefined;
+  /** The gateway's merchant account id. */
+  readonly providerMid: string | undefined;
+  /**
+   * Kept verbatim: the webhook reference writes `Active`, `Needs Connecting`,
+   * `Needs Testing`, the Payments API pages write `Needs_Connecting`.
+   */
+  readonly status: string | undefined;
+  /** `created_timestamp`, Unix seconds. */
+  readonly createdAt: number | undefined;
+  /** `updated_timestamp`, Unix seconds. */
+  readonly updatedAt: number | undefined;
+}
+
+/**
+ * `flows`: a Flow changed status, or an endpoint-powered Flow crossed (or
+ * recovered from) an alert threshold. Which members are set depends on `event`.
+ */
+export interface FlowUpdateEvent extends ManagementBase {
+  readonly kind: 'flow.update';
+  /**
+   * FLOW_STATUS_CHANGE, CLIENT_ERROR_RATE, ENDPOINT_ERROR_RATE, ENDPOINT_LATENCY,
+   * ENDPOINT_AVAILABILITY, FLOW_VERSION_EXPIRY_WARNING…
+   */
+  readonly event: string;
+  readonly flowId: string | undefined;
+  /** Meta's prose, e.g. "Flow Webhook 1 changed status from DRAFT to PUBLISHED". */
+  readonly message: string | undefined;
+  /** FLOW_STATUS_CHANGE: DRAFT, PUBLISHED, DEPRECATED, BLOCKED, THROTTLED. */
+  readonly oldStatus: string | undefined;
+  readonly newStatus: string | undefined;
+  /** Alert events: ACTIVATED or DEACTIVATED. */
+  readonly alertState: string | undefined;
+  readonly threshold: number | undefined;
+  readonly errorRate: number | undefined;
+  readonly p50Latency: number | undefined;
+  readonly p90Latency: number | undefined;
+  readonly requestsCount: number | undefined;
+  readonly availability: number | undefined;
+}

@@ -64,7 +64,7 @@ export interface MessageErrorsEvent extends EventBase {
   readonly relatedIds: readonly string[];
 }
 
-/** A message the business sent from the WhatsApp Business app (coexistence), `smb_message_echoes`. */
+/** A message the business sent outside this integration: `smb_message_echoes` (Business app, coexistence) or `message_echoes`. */
 export interface MessageEchoEvent extends EventBase {
   readonly kind: 'message.echo';
   readonly itemIndex: number;
@@ -185,4 +185,82 @@ export interface GroupEvent extends EventBase {
   /** Echo of the request that caused the change; absent for user-driven changes. */
   readonly requestId: string | undefined;
   readonly errors: readonly MetaError[];
+}
+
+/** `add` covers both added and edited contacts (Meta does not tell them apart); other strings map to `unknown`. */
+export type ContactSyncAction = 'add' | 'remove' | 'unknown';
+
+/**
+ * WhatsApp Business app coexistence (`smb_app_state_sync`), one event per
+ * `state_sync[]` item of type `contact`: the business's own address book,
+ * synced once after onboarding and then on every add, edit and remove.
+ */
+export interface ContactSyncEvent extends EventBase {
+  readonly kind: 'contact.sync';
+  readonly itemIndex: number;
+  readonly action: ContactSyncAction;
+  /** The wire `action`, kept for values this library does not know. */
+  readonly rawAction: string | undefined;
+  /** The contact's WhatsApp phone number; absent for BSUID-only contacts. */
+  readonly phoneNumber: string | undefined;
+  readonly userId: string | undefined;
+  readonly parentUserId: string | undefined;
+  readonly username: string | undefined;
+  /** As written in the business's address book; Meta leaves the names out on `remove`. */
+  readonly fullName: string | undefined;
+  readonly firstName: string | undefined;
+  /** `metadata.timestamp`, Unix seconds (a string on the wire). */
+  readonly timestamp: number | undefined;
+}
+
+/** `LeadSubmitted` → `lead`, `Purchase` → `purchase` (case-insensitive); anything else `unknown`. */
+export type AdConversionType = 'lead' | 'purchase' | 'unknown';
+
+/**
+ * `automatic_events`, one event per item: Meta detected a lead or a purchase
+ * in a thread that a Click-to-WhatsApp ad started (the business opted in to
+ * Automatic Events). Report it on through the Conversions API.
+ */
+export interface AdConversionEvent extends EventBase {
+  readonly kind: 'ad.conversion';
+  readonly itemIndex: number;
+  /** `id`: the wamid of the message the event was detected in. */
+  readonly wamid: string | undefined;
+  readonly conversion: AdConversionType;
+  /** The wire `event_name` (`LeadSubmitted`, `Purchase`), kept verbatim. */
+  readonly eventName: string;
+  /** Unix seconds. */
+  readonly timestamp: number | undefined;
+  /** The ad click id (Conversions API match key); omitted for WhatsApp Status ad placements. */
+  readonly ctwaClid: string | undefined;
+  /** Purchase events only. */
+  readonly customData:
+    | {
+        readonly currency: string | undefined;
+        /** As sent: Meta documents it as the price multiplied by 1000 (25000 = 25.00). */
+        readonly value: number | undefined;
+        /** `value / 1000`. */
+        readonly amount: number | undefined;
+      }
+    | undefined;
+}
+
+/**
+ * A user's interaction with a marketing message (Marketing Messages API), one
+ * event per `user_actions[]` item. Meta documents these on the `messages`
+ * field; the `tracking_events` field is read with the same shape.
+ */
+export interface MarketingUserActionEvent extends EventBase {
+  readonly kind: 'marketing.user_action';
+  readonly itemIndex: number;
+  /** `marketing_messages_link_click`, `landing_page_view`, or an action Meta has not documented yet. */
+  readonly actionType: string;
+  /** Unix seconds (a string or an int on the wire). */
+  readonly timestamp: number | undefined;
+  /** `cta` or `body`. */
+  readonly clickComponent: string | undefined;
+  readonly productId: string | undefined;
+  /** Also appended to the URL the user opened. */
+  readonly clickId: string | undefined;
+  readonly trackingToken: string | undefined;
 }

@@ -1,6 +1,8 @@
+import { adConversions } from './ad-conversions';
 import { callItems, callStatuses } from './calls';
 import { parseContacts, parseErrors } from './common';
 import type { Contact } from './common.types';
+import { contactSyncs } from './contact-sync';
 import { messageEchoes } from './echoes';
 import { baseOf, ChangeScope, unknownEvent } from './event-base';
 import { groupItems } from './groups';
@@ -10,6 +12,7 @@ import { inboundMessages } from './messages';
 import type { MessageErrorsEvent } from './messaging-events.types';
 import { assertNever, MetaEvent } from './meta-event.types';
 import { messageStatuses } from './statuses';
+import { marketingUserActions } from './user-actions';
 import { userPreferences } from './user-preferences';
 
 /**
@@ -17,15 +20,23 @@ import { userPreferences } from './user-preferences';
  * with the item arrays each one may carry.
  */
 const ITEM_KEYS = {
-  messages: ['messages', 'statuses'],
+  // `user_actions`: marketing-message clicks, which Meta documents on `messages`.
+  messages: ['messages', 'statuses', 'user_actions'],
   calls: ['calls', 'statuses'],
   smb_message_echoes: ['message_echoes'],
+  // The non-SMB echo field of the App Dashboard; the same `message_echoes[]` shape.
+  message_echoes: ['message_echoes'],
   history: ['history', 'messages'],
   user_preferences: ['user_preferences'],
   group_lifecycle_update: ['groups'],
   group_participants_update: ['groups'],
   group_settings_update: ['groups'],
   group_status_update: ['groups'],
+  smb_app_state_sync: ['state_sync'],
+  automatic_events: ['automatic_events'],
+  // No public payload labelled `tracking_events` was found; Meta's click-tracking
+  // page shows `user_actions[]`, so that is the shape read here.
+  tracking_events: ['user_actions'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type MessagingField = keyof typeof ITEM_KEYS;
@@ -58,10 +69,15 @@ function itemKeys(field: MessagingField): readonly string[] {
 function itemEvents(scope: ChangeScope, field: MessagingField, value: JsonRecord, contacts: readonly Contact[]): MetaEvent[] {
   switch (field) {
     case 'messages':
-      return [...inboundMessages(scope, value['messages'], contacts), ...messageStatuses(scope, value['statuses'], contacts)];
+      return [
+        ...inboundMessages(scope, value['messages'], contacts),
+        ...messageStatuses(scope, value['statuses'], contacts),
+        ...marketingUserActions(scope, value['user_actions']),
+      ];
     case 'calls':
       return [...callItems(scope, value['calls'], contacts), ...callStatuses(scope, value['statuses'], contacts)];
     case 'smb_message_echoes':
+    case 'message_echoes':
       return messageEchoes(scope, value['message_echoes']);
     case 'history':
       return [...historyChunks(scope, value['history']), ...historyMedia(scope, value['messages'])];
@@ -75,6 +91,12 @@ function itemEvents(scope: ChangeScope, field: MessagingField, value: JsonRecord
       return groupItems(scope, 'group.settings', value['groups']);
     case 'group_status_update':
       return groupItems(scope, 'group.status', value['groups']);
+    case 'smb_app_state_sync':
+      return contactSyncs(scope, value['state_sync']);
+    case 'automatic_events':
+      return adConversions(scope, value['automatic_events']);
+    case 'tracking_events':
+      return marketingUserActions(scope, value['user_actions']);
     default:
       return assertNever(field, 'messaging field');
   }

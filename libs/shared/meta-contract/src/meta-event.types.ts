@@ -3,6 +3,9 @@ import type {
   AccountReviewEvent,
   AccountUpdateEvent,
   BusinessCapabilityEvent,
+  FlowUpdateEvent,
+  PartnerSolutionEvent,
+  PaymentConfigurationEvent,
   PhoneNumberNameEvent,
   PhoneNumberQualityEvent,
   SecurityEvent,
@@ -12,10 +15,13 @@ import type {
   TemplateStatusEvent,
 } from './management-events.types';
 import type {
+  AdConversionEvent,
   CallEvent,
+  ContactSyncEvent,
   GroupEvent,
   HistoryEvent,
   InboundMessageEvent,
+  MarketingUserActionEvent,
   MessageEchoEvent,
   MessageErrorsEvent,
   MessageStatusEvent,
@@ -48,7 +54,7 @@ export interface EventBase {
 }
 
 export type UnknownReason =
-  /** A field this library deliberately does not model (e.g. `automatic_events`). */
+  /** A field this library does not model (see `UNMODELLED_FIELDS`), or one it has never heard of. */
   | 'unmodelled_field'
   /** The change has no string `field`. */
   | 'missing_field'
@@ -92,6 +98,9 @@ export type MetaEvent =
   | CallEvent
   | UserPreferenceEvent
   | GroupEvent
+  | ContactSyncEvent
+  | AdConversionEvent
+  | MarketingUserActionEvent
   | TemplateStatusEvent
   | TemplateQualityEvent
   | TemplateCategoryEvent
@@ -103,6 +112,9 @@ export type MetaEvent =
   | AccountAlertEvent
   | AccountReviewEvent
   | SecurityEvent
+  | PartnerSolutionEvent
+  | PaymentConfigurationEvent
+  | FlowUpdateEvent
   | UnknownEvent;
 
 export type MetaEventKind = MetaEvent['kind'];

@@ -19,7 +19,10 @@ const VOCABULARY = [
   'pricing', 'recipient_type', 'group', 'recipient_participant_id', 'new_quality_score', 'correct_category', 'new_category',
   'previous_category', 'message_template_id', 'message_template_buttons', 'disable_info', 'disable_date', 'other_info',
   'reason', 'current_limit', 'max_daily_conversations_per_business', 'restriction_info', 'ban_info', 'waba_ban_date',
-  'alert_info', 'display_phone_number', 'constructor', '__proto__', 'toString',
+  'alert_info', 'display_phone_number', 'state_sync', 'contact', 'action', 'phone_number', 'full_name', 'user_id',
+  'automatic_events', 'event_name', 'ctwa_clid', 'custom_data', 'currency', 'user_actions', 'action_type',
+  'marketing_messages_link_click_data', 'click_id', 'solution_id', 'solution_status', 'configuration_name',
+  'created_timestamp', 'flow_id', 'new_status', 'threshold', 'constructor', '__proto__', 'toString',
 ];
 
 // prettier-ignore
@@ -28,7 +31,8 @@ const FIELDS = [
   'group_settings_update', 'group_status_update', 'message_template_status_update', 'message_template_quality_update',
   'template_category_update', 'message_template_components_update', 'account_update', 'account_alerts', 'account_review_update',
   'security', 'phone_number_quality_update', 'phone_number_name_update', 'business_capability_update', 'automatic_events',
-  'constructor', '__proto__', 'hasOwnProperty',
+  'smb_app_state_sync', 'tracking_events', 'partner_solutions', 'payment_configuration_update', 'flows', 'message_echoes',
+  'business_status_update', 'constructor', '__proto__', 'hasOwnProperty',
 ];
 
 const scalar = fc.oneof(
@@ -43,6 +47,12 @@ const scalar = fc.oneof(
     'sent',
     'group',
     'January 31, 2021',
+    'contact',
+    'add',
+    'Purchase',
+    'LeadSubmitted',
+    'marketing_messages_link_click',
+    'FLOW_STATUS_CHANGE',
   ),
   fc.string(),
   fc.integer(),

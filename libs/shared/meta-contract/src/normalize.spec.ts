@@ -79,12 +79,12 @@ describe('message.errors', () => {
 
 describe('the unknown-shape policy: nothing is dropped', () => {
   it('keeps a field this library does not model', () => {
-    expect(normalizeChange('automatic_events', { events: [1] })).toMatchObject([
+    expect(normalizeChange('business_status_update', { events: [1] })).toMatchObject([
       {
         kind: 'unknown',
         reason: 'unmodelled_field',
-        field: 'automatic_events',
-        detail: 'automatic_events is not modelled',
+        field: 'business_status_update',
+        detail: 'business_status_update is not modelled',
         raw: { events: [1] },
       },
     ]);

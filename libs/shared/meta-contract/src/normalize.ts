@@ -10,6 +10,8 @@ import {
 import { parseMetadata } from './common';
 import type { Envelope } from './envelope';
 import { ChangeScope, unknownEvent } from './event-base';
+import { UNMODELLED_FIELDS } from './fields';
+import { flowUpdate, partnerSolution, paymentConfiguration } from './integrations';
 import { asArray, epochSeconds, idText, isRecord, JsonRecord, nonEmpty } from './json';
 import { isMessagingField, messagingEvents } from './messaging';
 import type { MetaEvent } from './meta-event.types';
@@ -30,20 +32,10 @@ const MANAGEMENT_HANDLERS: Readonly<Record<string, ManagementHandler>> = {
   phone_number_quality_update: phoneNumberQuality,
   phone_number_name_update: phoneNumberName,
   business_capability_update: businessCapability,
+  partner_solutions: partnerSolution,
+  payment_configuration_update: paymentConfiguration,
+  flows: flowUpdate,
 };
-
-/**
- * Subscribable fields deliberately left as `unknown` events: no tenant
- * feature consumes them yet and no real payload was available to model them
- * from. Listed so the choice is visible, not accidental.
- */
-export const UNMODELLED_FIELDS: readonly string[] = [
-  'automatic_events',
-  'partner_solutions',
-  'payment_configuration_update',
-  'smb_app_state_sync',
-  'tracking_events',
-];
 
 /**
  * Every entry, change and item of a delivery as typed domain events, in
