@@ -4,6 +4,7 @@ import tseslint from 'typescript-eslint';
 const NO_IO = [
   { name: '@nestjs/*', message: 'contracts and domain libs stay framework-free' },
   { name: 'kafkajs', message: 'contracts and domain libs stay free of I/O clients' },
+  { name: '@platformatic/kafka', message: 'contracts and domain libs stay free of I/O clients' },
   { name: '@prisma/*', message: 'contracts and domain libs stay free of I/O clients' },
   { name: 'pg', message: 'contracts and domain libs stay free of I/O clients' },
 ];
@@ -49,6 +50,24 @@ export default [
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'read configuration through @wahooks/config' }],
+    },
+  },
+  {
+    // Kafka in one place: only the Kafka lib talks to a client package. The
+    // test kit and the tools read and write topics with plain clients, on
+    // purpose independent of the code under test.
+    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    ignores: ['libs/shared/kafka/**', 'libs/shared/testing/**', '**/*.spec.ts', '**/*.int-spec.ts', '**/test/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'kafkajs', message: 'use @wahooks/kafka (GroupConsumer, BatchingProducer, KafkaTopicAdmin): Kafka clients live in libs/shared/kafka only' },
+            { name: '@platformatic/kafka', message: 'use @wahooks/kafka: Kafka clients live in libs/shared/kafka only' },
+          ],
+        },
+      ],
     },
   },
   {

@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/node.sh
 export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/wahooks_bench}"
+# The bench's own topics on the local broker (see scripts/test.sh).
+export KAFKA_TOPIC_PREFIX="${KAFKA_TOPIC_PREFIX-bench.}"
 source scripts/lib/env.sh
 source scripts/lib/db.sh
 

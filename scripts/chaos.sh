@@ -15,6 +15,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/node.sh
 export DATABASE_URL="${CHAOS_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/wahooks_chaos}"
+# Its own topics on the local broker (see scripts/test.sh).
+export KAFKA_TOPIC_PREFIX="${KAFKA_TOPIC_PREFIX-chaos.}"
 source scripts/lib/env.sh
 source scripts/lib/db.sh
 export LOG_LEVEL="${CHAOS_LOG_LEVEL:-warn}"

@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/node.sh
 export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/wahooks_test}"
+# Tests use their own topics (test.whatsapp.webhooks.raw.v1, ...) on the
+# local broker: nothing they write reaches what `npm start` consumes.
+export KAFKA_TOPIC_PREFIX="${KAFKA_TOPIC_PREFIX-test.}"
 source scripts/lib/env.sh
 source scripts/lib/db.sh
 export LOG_LEVEL="${TEST_LOG_LEVEL:-warn}"

@@ -35,6 +35,14 @@ describe('module boundaries are enforced, not decorative', () => {
     expect(errors.some((e) => e.startsWith('no-restricted-properties'))).toBe(true);
   });
 
+  it('keeps Kafka clients inside the Kafka lib', () => {
+    for (const client of ['kafkajs', '@platformatic/kafka']) {
+      const errors = lint('libs/status/feature/src/leak.ts', `import * as k from '${client}';\nexport const x = k;\n`);
+      expect(errors.some((e) => e.startsWith('no-restricted-imports') && e.includes('libs/shared/kafka'))).toBe(true);
+    }
+    expect(lint('libs/shared/kafka/src/ok.ts', "import { Kafka } from 'kafkajs';\nexport const k = Kafka;\n")).toEqual([]);
+  });
+
   it('accepts an allowed import', () => {
     expect(lint('libs/intake/feature/src/ok.ts', "import { Topics } from '@wahooks/events-contract';\nexport const t = Topics.webhooksRaw;\n")).toEqual([]);
   });

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 
 import { FallbackTopics, StatusTopics, Topics } from '@wahooks/events-contract';
-import { loadFixtures, provisionTenant, ProvisionedTenant, SpawnedApp, testConfig, TopicReader } from '@wahooks/testing';
+import { loadFixtures, physicalTopic, provisionTenant, ProvisionedTenant, SpawnedApp, testConfig, TopicReader } from '@wahooks/testing';
 
 import { FakeSmsProvider } from './fake-sms-provider';
 import { eventually, poster, preferenceBody, statusesBody } from './webhooks';
@@ -162,7 +162,7 @@ describe('fallback-trigger end to end: intake → Kafka → policies → side ef
   it('sends the time-based SMS fallback for a message accepted and not delivered in time', async () => {
     const [late, ok] = [wamid('late'), wamid('ontime')];
     const accepted = (w: string, to: string) => ({ key: tenant.id, headers: { 'wahooks-tenant-id': tenant.id }, value: JSON.stringify({ internalMessageId: `m-${w}`, wamid: w, phoneNumberId: '1000', recipient: to, template: { name: 'order', language: 'en' } }) });
-    await producer.send({ topic: Topics.messagesAccepted, messages: [accepted(late, '15551110000'), accepted(ok, '15551110001')] });
+    await producer.send({ topic: physicalTopic(Topics.messagesAccepted), messages: [accepted(late, '15551110000'), accepted(ok, '15551110001')] });
     await post(statusesBody([{ wamid: ok, status: 'delivered', ts: t(), recipient: '15551110001' }]));
     const v = await eventually(() => view(late), (x) => x.sms?.status === 'sent', 20_000);
     expect(v.sms).toMatchObject({ reason: 'undelivered-timeout' });

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 
 import { StatusTopics, Topics, deadLetterTopic } from '@wahooks/events-contract';
-import { distinctByIdempotencyKey, provisionTenant, ProvisionedTenant, signLikeMeta, SpawnedApp, testConfig, TopicReader } from '@wahooks/testing';
+import { distinctByIdempotencyKey, physicalTopic, provisionTenant, ProvisionedTenant, signLikeMeta, SpawnedApp, testConfig, TopicReader } from '@wahooks/testing';
 
 import { expectedByWamid, statusFixtures } from './fixture-statuses';
 
@@ -52,8 +52,9 @@ describe('status-projector end to end: intake → Kafka → projector → read A
   }
 
   beforeAll(async () => {
-    await changes.start([StatusTopics.statusChanged, StatusTopics.alerts, deadLetterTopic(Topics.webhooksRaw)]);
     await Promise.all([intake.start(), projector.start()]);
+    // The group's dead-letter topic exists once its consumer started.
+    await changes.start([StatusTopics.statusChanged, StatusTopics.alerts, deadLetterTopic(group)]);
     tenant = await provisionTenant(intake.url, config.secrets.adminApiToken);
     other = await provisionTenant(intake.url, config.secrets.adminApiToken);
     await producer.connect();
@@ -141,7 +142,7 @@ describe('status-projector end to end: intake → Kafka → projector → read A
   it('records sends from the accepted topic and flags a stalled message', async () => {
     const wamid = `wamid.kafka-${randomBytes(6).toString('hex')}`;
     await producer.send({
-      topic: Topics.messagesAccepted,
+      topic: physicalTopic(Topics.messagesAccepted),
       messages: [{ key: tenant.id, headers: { 'wahooks-tenant-id': tenant.id }, value: JSON.stringify({ internalMessageId: `k-${wamid}`, wamid, phoneNumberId: '1000', recipient: '15550000000', acceptedAt: new Date(Date.now() - 10_000).toISOString() }) }],
     });
     const view = await eventually(() => message(wamid), (v) => v.status === 'accepted');
@@ -153,15 +154,16 @@ describe('status-projector end to end: intake → Kafka → projector → read A
     expect(stalled.stalled).toBe('not-sent');
   });
 
-  it('dead-letters a poison record and keeps going', async () => {
-    await producer.send({ topic: Topics.webhooksRaw, messages: [{ key: tenant.id, headers: { 'wahooks-tenant-id': tenant.id }, value: 'not json at all' }] });
+  it('dead-letters a poison record to its group and keeps going', async () => {
+    await producer.send({ topic: physicalTopic(Topics.webhooksRaw), messages: [{ key: tenant.id, headers: { 'wahooks-tenant-id': tenant.id }, value: 'not json at all' }] });
     const wamid = `wamid.after-poison-${randomBytes(4).toString('hex')}`;
     const body = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: '1000' }, statuses: [{ id: wamid, status: 'sent', timestamp: '1700000000', recipient_id: '1' }] } }] }] });
     expect((await post(body)).status).toBe(200);
     await eventually(() => message(wamid), (v) => v.status === 'sent');
-    const letters = await changes.waitFor((rs) => rs.some((r) => r.topic === deadLetterTopic(Topics.webhooksRaw) && r.value?.toString() === 'not json at all'));
+    const letters = await changes.waitFor((rs) => rs.some((r) => r.topic === deadLetterTopic(group) && r.value?.toString() === 'not json at all'));
     const letter = letters.find((r) => r.value?.toString() === 'not json at all');
     expect(letter?.headers['wahooks-dlq-error']).toMatch(/JSON/);
+    expect(letter?.headers).toMatchObject({ 'wahooks-dlq-consumer-group': group, 'wahooks-dlq-origin-topic': Topics.webhooksRaw, 'wahooks-dlq-disposition': 'poison', 'wahooks-dlq-error-class': 'poison' });
   });
 
   it('reports readiness with the consumer state', async () => {

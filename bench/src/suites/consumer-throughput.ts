@@ -130,6 +130,8 @@ export class BenchKafka {
   private constructor(
     private readonly producer: Producer,
     private readonly admin: Admin,
+    /** The services' KAFKA_TOPIC_PREFIX: logical topic names are prefixed here, at the broker boundary. */
+    private readonly prefix: string,
   ) {}
 
   static async connect(ctx: BenchContext): Promise<BenchKafka> {
@@ -137,14 +139,14 @@ export class BenchKafka {
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     const admin = kafka.admin();
     await Promise.all([producer.connect(), admin.connect()]);
-    return new BenchKafka(producer, admin);
+    return new BenchKafka(producer, admin, benchTopicPrefix(ctx));
   }
 
   /** The partition a key lands on: murmur2 as kafkajs's DefaultPartitioner, the Java client and the intake's producer compute it. */
   async partitionOf(topic: string, key: string): Promise<number> {
     let partitions = this.metadata.get(topic);
     if (!partitions) {
-      const { topics } = await this.admin.fetchTopicMetadata({ topics: [topic] });
+      const { topics } = await this.admin.fetchTopicMetadata({ topics: [this.prefix + topic] });
       partitions = topics[0]?.partitions ?? [];
       this.metadata.set(topic, partitions);
     }
@@ -170,7 +172,7 @@ export class BenchKafka {
     let bytes = 0;
     const flush = async (): Promise<void> => {
       if (chunk.length === 0) return;
-      const sent = await this.producer.send({ topic, acks: -1, messages: chunk });
+      const sent = await this.producer.send({ topic: this.prefix + topic, acks: -1, messages: chunk });
       for (const m of sent) partitions.add(m.partition);
       chunk = [];
       bytes = 0;
@@ -193,9 +195,9 @@ export class BenchKafka {
   async waitConsumed(groupId: string, touched: Map<string, Set<number>>, deadline: number): Promise<void> {
     const ends: Array<{ topic: string; partition: number; end: bigint }> = [];
     for (const [topic, partitions] of touched) {
-      for (const o of await this.admin.fetchTopicOffsets(topic)) if (partitions.has(o.partition)) ends.push({ topic, partition: o.partition, end: BigInt(o.high) });
+      for (const o of await this.admin.fetchTopicOffsets(this.prefix + topic)) if (partitions.has(o.partition)) ends.push({ topic: this.prefix + topic, partition: o.partition, end: BigInt(o.high) });
     }
-    const topics = [...touched.keys()];
+    const topics = [...touched.keys()].map((t) => this.prefix + t);
     for (;;) {
       const committed = new Map<string, bigint>();
       for (const t of await this.admin.fetchOffsets({ groupId, topics })) for (const p of t.partitions) committed.set(`${t.topic}/${p.partition}`, BigInt(p.offset));
@@ -212,6 +214,9 @@ export class BenchKafka {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The namespace the bench's services run in (scripts/bench.sh sets `bench.`). */
+export const benchTopicPrefix = (ctx: BenchContext): string => String(ctx.env['KAFKA_TOPIC_PREFIX'] ?? '');
 
 /** CPU of one run: the CpuUsage columns plus Postgres (every postgres process, and backends that exited during the run). */
 export interface CostUsage extends CpuUsage {

@@ -8,6 +8,7 @@ import { Topics } from '@wahooks/events-contract';
 
 import type { TargetProcess } from '../processes';
 import type { BenchContext, Figure, Suite, SuiteReport } from '../suite';
+import { benchTopicPrefix } from './consumer-throughput';
 import { plainInsert, startConsumerService } from './status.suite';
 
 const PER_RECORD = 5;
@@ -54,7 +55,7 @@ export const inboundSuite: Suite = {
       const messages = inboundRecords(tenantId, records);
       const expected = records * PER_RECORD;
       const started = performance.now();
-      for (let i = 0; i < messages.length; i += 200) await producer.send({ topic: Topics.webhooksRaw, acks: -1, messages: messages.slice(i, i + 200) });
+      for (let i = 0; i < messages.length; i += 200) await producer.send({ topic: benchTopicPrefix(ctx) + Topics.webhooksRaw, acks: -1, messages: messages.slice(i, i + 200) });
       await producer.disconnect();
       let applied = 0;
       const deadline = Date.now() + 300_000;

@@ -10,6 +10,7 @@ import { LatencyRecorder, LoadResult } from '../load/stats';
 import { distPath } from '../paths';
 import { forkTarget, freePort, TargetProcess } from '../processes';
 import type { BenchContext, Figure, RunRow, Suite, SuiteReport } from '../suite';
+import { benchTopicPrefix } from './consumer-throughput';
 import { baselineRows, envelope, sign, statusRecords } from './status-workload';
 import { BENCH_APP_SECRET, startIntake } from './targets';
 
@@ -172,7 +173,7 @@ async function throughKafka(ctx: BenchContext, db: Client, tenantIds: string[], 
   messages.sort((a, b) => (a.value < b.value ? -1 : 1));
   const expected = messages.length * PER_RECORD;
   const started = performance.now();
-  for (let i = 0; i < messages.length; i += 200) await producer.send({ topic: Topics.webhooksRaw, acks: -1, messages: messages.slice(i, i + 200) });
+  for (let i = 0; i < messages.length; i += 200) await producer.send({ topic: benchTopicPrefix(ctx) + Topics.webhooksRaw, acks: -1, messages: messages.slice(i, i + 200) });
   await producer.disconnect();
   let applied = 0;
   const deadline = Date.now() + 300_000;

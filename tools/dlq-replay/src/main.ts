@@ -1,16 +1,22 @@
 /**
- * Replays dead letters to their origin topic.
+ * Replays one consumer group's dead letters to that group only.
  *
- *   npm run dlq:replay -- whatsapp.webhooks.raw.v1.dlq [--dry-run] [--max 100] [--group wahooks-dlq-replay]
+ *   npm run dlq:replay -- wahooks-status-projector            (the group, or its topic wahooks-status-projector.dlq)
+ *   npm run dlq:replay -- wahooks-status-projector --dry-run   (list what is there; writes nothing, moves nothing)
+ *   npm run dlq:replay -- wahooks-status-projector --max 100
  *
  * Fix the cause first (deploy the fix, register the tenant…): a replayed
- * record that fails again lands in the dead-letter topic again.
+ * record that fails again is dead-lettered again, once, and waits for the
+ * next run. A run reads up to the end the topic had when it started and
+ * writes at most what it read. Prints one JSON line: what was read and
+ * replayed, by group, origin topic and disposition.
  */
 import { parseArgs } from 'node:util';
 
-import { Kafka, logLevel } from 'kafkajs';
-
 import { loadConfigFromEnv } from '@wahooks/config';
+import { deadLetterTopic } from '@wahooks/events-contract';
+import { KafkaClients } from '@wahooks/kafka';
+import { createRootLogger } from '@wahooks/observability';
 
 import { replayDeadLetters } from './replay';
 
@@ -20,25 +26,29 @@ async function main(): Promise<void> {
     options: {
       'dry-run': { type: 'boolean', default: false },
       max: { type: 'string', default: String(Number.MAX_SAFE_INTEGER) },
-      group: { type: 'string', default: 'wahooks-dlq-replay' },
-      'idle-ms': { type: 'string', default: '3000' },
+      'replayer-group': { type: 'string' },
+      'timeout-ms': { type: 'string', default: '120000' },
     },
   });
-  const [dlqTopic] = positionals;
-  if (!dlqTopic?.endsWith('.dlq')) throw new Error('usage: dlq-replay <topic>.dlq [--dry-run] [--max N] [--group G]');
+  const [target] = positionals;
+  if (!target) throw new Error('usage: dlq-replay <consumer group | its .dlq topic> [--dry-run] [--max N] [--replayer-group G] [--timeout-ms N]');
+  const dlqTopic = target.endsWith('.dlq') ? target : deadLetterTopic(target);
   const config = loadConfigFromEnv();
-  const kafka = new Kafka({ brokers: config.kafka.brokers, clientId: 'wahooks-dlq-replay', logLevel: logLevel.WARN });
+  const kafka = new KafkaClients(config.kafka, createRootLogger('dlq-replay', 'warn'), 'dlq-replay');
   const report = await replayDeadLetters(kafka, {
     dlqTopic,
-    groupId: values.group,
+    replayerGroup: values['replayer-group'] ?? `${dlqTopic}-replayer`,
     dryRun: values['dry-run'],
     max: Number(values.max),
-    idleMs: Number(values['idle-ms']),
+    timeoutMs: Number(values['timeout-ms']),
   });
   process.stdout.write(`${JSON.stringify({ dlqTopic, dryRun: values['dry-run'], ...report })}\n`);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`dlq-replay: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`dlq-replay: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

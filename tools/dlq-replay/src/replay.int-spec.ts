@@ -1,46 +1,92 @@
-import { Kafka, logLevel } from 'kafkajs';
+import pino from 'pino';
 
 import { DlqHeaders } from '@wahooks/consumer-runtime';
-import { deadLetterTopic } from '@wahooks/events-contract';
-import { TopicReader } from '@wahooks/testing';
+import { deadLetterTopic, groupTopicSpecs, retryTopic } from '@wahooks/events-contract';
+import { KafkaClients } from '@wahooks/kafka';
+import { physicalTopic, testKafka, TopicReader } from '@wahooks/testing';
 
 import { replayDeadLetters } from './replay';
 
 const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
+const settings = { brokers, clientId: 'replay-test', topicPrefix: process.env['KAFKA_TOPIC_PREFIX'] ?? '' };
 
 describe('dlq-replay', () => {
-  it('re-publishes dead letters to their origin without the dead-letter headers, once', async () => {
-    const kafka = new Kafka({ brokers, logLevel: logLevel.NOTHING });
-    const origin = `test.dlq-replay.${Date.now()}`;
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic: origin }, { topic: deadLetterTopic(origin) }], waitForLeaders: true });
-    await admin.disconnect();
-    const producer = kafka.producer();
+  const kafka = new KafkaClients(settings, pino({ level: 'silent' }), 'replay-test');
+  const group = `replay-test-group-${Date.now()}`;
+  const other = `replay-test-other-${Date.now()}`;
+  const origin = 'whatsapp.webhooks.raw.v1';
+
+  const letter = (value: string, failedGroup = group) => ({
+    key: 'tenant-a',
+    value,
+    headers: {
+      'wahooks-tenant-id': 'tenant-a',
+      [DlqHeaders.originTopic]: origin,
+      [DlqHeaders.originPartition]: '3',
+      [DlqHeaders.originOffset]: '42',
+      [DlqHeaders.consumerGroup]: failedGroup,
+      [DlqHeaders.error]: 'boom',
+      [DlqHeaders.disposition]: 'poison',
+      [DlqHeaders.replays]: '0',
+    },
+  });
+
+  beforeAll(async () => {
+    const admin = kafka.topicAdmin();
+    await admin.ensure([...groupTopicSpecs(group), ...groupTopicSpecs(other)]);
+    await admin.close();
+  });
+
+  it('puts a group\'s dead letters on that group\'s retry topic only, once, and never more than it read', async () => {
+    const producer = testKafka(brokers).producer();
     await producer.connect();
-    await producer.send({
-      topic: deadLetterTopic(origin),
-      messages: ['one', 'two'].map((v) => ({
-        key: 'tenant-a',
-        value: v,
-        headers: { 'wahooks-tenant-id': 'tenant-a', [DlqHeaders.originTopic]: origin, [DlqHeaders.error]: 'boom' },
-      })),
-    });
-    await producer.disconnect();
+    await producer.send({ topic: physicalTopic(deadLetterTopic(group)), messages: [letter('one'), letter('two')] });
     const reader = new TopicReader(brokers);
-    await reader.start([origin]);
+    await reader.start([retryTopic(group), retryTopic(other)]);
     try {
-      const group = `replay-${Date.now()}`;
-      const report = await replayDeadLetters(kafka, { dlqTopic: deadLetterTopic(origin), groupId: group, dryRun: false, max: 100, idleMs: 1500 });
-      expect(report).toEqual({ replayed: 2, byOrigin: { [origin]: 2 } });
+      const dry = await replayDeadLetters(kafka, { dlqTopic: deadLetterTopic(group), replayerGroup: `${group}-replayer`, dryRun: true, max: 100, timeoutMs: 30_000 });
+      expect(dry).toMatchObject({ read: 2, replayed: 2 });
+
+      const report = await replayDeadLetters(kafka, { dlqTopic: deadLetterTopic(group), replayerGroup: `${group}-replayer`, dryRun: false, max: 100, timeoutMs: 30_000 });
+      expect(report).toMatchObject({ read: 2, replayed: 2, byGroup: { [group]: 2 }, byOrigin: { [origin]: 2 }, skipped: 0 });
       const records = await reader.waitFor((rs) => rs.length >= 2);
-      expect(records.map((r) => r.value?.toString())).toEqual(['one', 'two']);
-      expect(records[0]?.headers).toEqual({ 'wahooks-tenant-id': 'tenant-a' });
-      // The replayer's group remembers: running it again replays nothing.
-      const again = await replayDeadLetters(kafka, { dlqTopic: deadLetterTopic(origin), groupId: group, dryRun: false, max: 100, idleMs: 1500 });
-      expect(again.replayed).toBe(0);
+      expect(records.map((r) => [r.topic, r.value?.toString()])).toEqual([
+        [retryTopic(group), 'one'],
+        [retryTopic(group), 'two'],
+      ]);
+      // The record's own headers and its origin; the failure left behind; the replay counted.
+      expect(records[0]?.headers).toEqual({
+        'wahooks-tenant-id': 'tenant-a',
+        [DlqHeaders.originTopic]: origin,
+        [DlqHeaders.originPartition]: '3',
+        [DlqHeaders.originOffset]: '42',
+        [DlqHeaders.replays]: '1',
+      });
+
+      // A letter that fails again lands after the end this run started with: the next run, not this one, sees it.
+      await producer.send({ topic: physicalTopic(deadLetterTopic(group)), messages: [letter('three')] });
+      const again = await replayDeadLetters(kafka, { dlqTopic: deadLetterTopic(group), replayerGroup: `${group}-replayer`, dryRun: false, max: 100, timeoutMs: 30_000 });
+      expect(again).toMatchObject({ read: 1, replayed: 1 });
+      await reader.waitFor((rs) => rs.length >= 3);
+      const nothing = await replayDeadLetters(kafka, { dlqTopic: deadLetterTopic(group), replayerGroup: `${group}-replayer`, dryRun: false, max: 100, timeoutMs: 30_000 });
+      expect(nothing).toMatchObject({ read: 0, replayed: 0 });
+      await new Promise((r) => setTimeout(r, 500));
+      expect(reader.records.filter((r) => r.topic === retryTopic(other))).toHaveLength(0);
+      expect(reader.records).toHaveLength(3);
     } finally {
       await reader.stop();
+      await producer.disconnect();
     }
+  });
+
+  it('stops at --max and continues from there next time', async () => {
+    const producer = testKafka(brokers).producer();
+    await producer.connect();
+    await producer.send({ topic: physicalTopic(deadLetterTopic(other)), messages: ['a', 'b', 'c'].map((v) => letter(v, other)) });
+    await producer.disconnect();
+    const first = await replayDeadLetters(kafka, { dlqTopic: deadLetterTopic(other), replayerGroup: `${other}-replayer`, dryRun: false, max: 2, timeoutMs: 30_000 });
+    expect(first).toMatchObject({ read: 2, replayed: 2 });
+    const rest = await replayDeadLetters(kafka, { dlqTopic: deadLetterTopic(other), replayerGroup: `${other}-replayer`, dryRun: false, max: 100, timeoutMs: 30_000 });
+    expect(rest).toMatchObject({ read: 1, replayed: 1 });
   });
 });

@@ -11,6 +11,7 @@
  *   KAFKA_CLIENT_ID                   default wahooks-kafka-admin
  *   KAFKA_TOPIC_REPLICATION_FACTOR    default 1 (a production cluster wants 3)
  *   KAFKA_TOPIC_MIN_INSYNC_REPLICAS   optional topic-level min.insync.replicas
+ *   KAFKA_TOPIC_PREFIX                namespace of every topic (as the apps use it), default none
  *   KAFKA_ADMIN_LOG_LEVEL             kafkajs log level (NOTHING, ERROR, WARN, INFO, DEBUG); default NOTHING
  *
  * Exit codes: 0 done, 1 failed or timed out (the reason is on stderr), 2 usage error.
@@ -36,6 +37,8 @@ export interface Options {
   minInsyncReplicas: number | undefined;
   growPartitions: boolean;
   logLevel: logLevel;
+  /** The apps' KAFKA_TOPIC_PREFIX: topics are created under it. */
+  topicPrefix: string;
 }
 
 class UsageError extends Error {}
@@ -128,9 +131,19 @@ export const parseArgs = (argv: string[], env: NodeJS.ProcessEnv): { command: st
       minInsyncReplicas: positiveInt(env['KAFKA_TOPIC_MIN_INSYNC_REPLICAS'], 'KAFKA_TOPIC_MIN_INSYNC_REPLICAS', undefined),
       growPartitions: flags.get('grow-partitions') === true,
       logLevel: logLevel[level as keyof typeof logLevel],
+      topicPrefix: topicPrefixFrom(env['KAFKA_TOPIC_PREFIX']),
     },
   };
 };
+
+const topicPrefixFrom = (raw: string | undefined): string => {
+  const prefix = raw ?? '';
+  if (!/^[a-zA-Z0-9._-]*$/.test(prefix)) throw new UsageError(`KAFKA_TOPIC_PREFIX may only hold letters, digits, '.', '_' and '-'`);
+  return prefix;
+};
+
+/** The suite's topics as this deployment names them on the broker. */
+export const namespacedSpecs = (prefix: string): TopicSpec[] => TopicSpecs.map((spec) => ({ ...spec, name: `${prefix}${spec.name}` }));
 
 const kafkaFor = (options: Options): Kafka => {
   const config: KafkaConfig = {
@@ -421,13 +434,14 @@ const createTopics = async (options: Options): Promise<void> => {
   const deadline = started + options.timeoutMs;
   const admin = await connectAdmin(kafkaFor(options), options, deadline);
   try {
-    const { created, existing } = await ensureTopics(admin, TopicSpecs, options, deadline);
+    const specs = namespacedSpecs(options.topicPrefix);
+    const { created, existing } = await ensureTopics(admin, specs, options, deadline);
     for (const name of created) {
-      const spec = TopicSpecs.find((s) => s.name === name);
+      const spec = specs.find((s) => s.name === name);
       log(`created ${name} (${spec?.partitions} partitions, replication ${options.replicationFactor})`);
     }
     if (existing.length > 0) log(`already present: ${existing.join(', ')}`);
-    log(`${TopicSpecs.length} topics in place (${elapsed(started)})`);
+    log(`${specs.length} topics in place${options.topicPrefix ? ` under the prefix "${options.topicPrefix}"` : ''} (${elapsed(started)})`);
   } finally {
     await admin.disconnect();
   }
@@ -454,7 +468,7 @@ const USAGE = `usage: kafka-admin <wait-ready|create-topics|list-topics> [--time
   create-topics  create every topic of TopicSpecs that is missing (idempotent)
   list-topics    print each non-internal topic with its partition and replica counts
 env: KAFKA_BROKERS (default 127.0.0.1:9092), KAFKA_CLIENT_ID, KAFKA_TOPIC_REPLICATION_FACTOR,
-     KAFKA_TOPIC_MIN_INSYNC_REPLICAS, KAFKA_ADMIN_LOG_LEVEL`;
+     KAFKA_TOPIC_MIN_INSYNC_REPLICAS, KAFKA_TOPIC_PREFIX, KAFKA_ADMIN_LOG_LEVEL`;
 
 export const main = async (argv: string[], env: NodeJS.ProcessEnv): Promise<number> => {
   let parsed: ReturnType<typeof parseArgs>;

@@ -8,14 +8,14 @@ export interface AppConfig {
   env: RawConfig['NODE_ENV'];
   logLevel: RawConfig['LOG_LEVEL'];
   http: { port: number; host: string };
-  database: { url: string; poolSize: number };
-  kafka: { brokers: string[]; clientId: string };
+  database: { url: string; poolSize: number; connectTimeoutMs: number; statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
+  kafka: { brokers: string[]; clientId: string; topicPrefix: string };
   secrets: { encryptionKey: Buffer; adminApiToken: string };
   platform: { appSecrets: string[]; verifyToken: string | undefined };
   intake: { bodyLimitBytes: number; publishTimeoutMs: number; lingerMs: number; maxBatch: number; producerLanes: number };
   tenantCacheTtlMs: number;
   shutdownGraceMs: number;
-  consumer: { groupId: string | undefined; fromBeginning: boolean };
+  consumer: { groupId: string | undefined; fromBeginning: boolean; sessionTimeoutMs: number; heartbeatIntervalMs: number };
   stall: {
     acceptedToSentMs: number;
     sentToDeliveredMs: number;
@@ -58,8 +58,14 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     env: c.NODE_ENV,
     logLevel: c.LOG_LEVEL,
     http: { port: c.HTTP_PORT, host: c.HTTP_HOST },
-    database: { url: c.DATABASE_URL, poolSize: c.DATABASE_POOL_SIZE },
-    kafka: { brokers: c.KAFKA_BROKERS, clientId: c.KAFKA_CLIENT_ID },
+    database: {
+      url: c.DATABASE_URL,
+      poolSize: c.DATABASE_POOL_SIZE,
+      connectTimeoutMs: c.DATABASE_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: c.DATABASE_STATEMENT_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: c.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    },
+    kafka: { brokers: c.KAFKA_BROKERS, clientId: c.KAFKA_CLIENT_ID, topicPrefix: c.KAFKA_TOPIC_PREFIX },
     secrets: {
       encryptionKey: Buffer.from(c.SECRETS_ENCRYPTION_KEY, 'base64'),
       adminApiToken: c.ADMIN_API_TOKEN,
@@ -74,7 +80,12 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     tenantCacheTtlMs: c.TENANT_CACHE_TTL_MS,
     shutdownGraceMs: c.SHUTDOWN_GRACE_MS,
-    consumer: { groupId: c.CONSUMER_GROUP_ID, fromBeginning: c.CONSUMER_START_FROM === 'earliest' },
+    consumer: {
+      groupId: c.CONSUMER_GROUP_ID,
+      fromBeginning: c.CONSUMER_START_FROM === 'earliest',
+      sessionTimeoutMs: c.CONSUMER_SESSION_TIMEOUT_MS,
+      heartbeatIntervalMs: c.CONSUMER_HEARTBEAT_INTERVAL_MS,
+    },
     stall: {
       acceptedToSentMs: c.STALL_ACCEPTED_TO_SENT_MS,
       sentToDeliveredMs: c.STALL_SENT_TO_DELIVERED_MS,

@@ -36,8 +36,14 @@ export const configSchema = z.object({
   HTTP_HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: z.string().url(),
   DATABASE_POOL_SIZE: int(10, 1),
+  /** Every call that can hang gets a bound: connecting, each statement (and lock wait), an idle open transaction. */
+  DATABASE_CONNECT_TIMEOUT_MS: int(5000, 100),
+  DATABASE_STATEMENT_TIMEOUT_MS: int(30_000, 100),
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(60_000, 1000),
   KAFKA_BROKERS: csv.refine((v) => v.length > 0, 'at least one broker'),
   KAFKA_CLIENT_ID: z.string().default('wahooks'),
+  /** Namespace of every topic (e.g. `test.` for the test suite, `prod.` on a shared cluster); empty by default. */
+  KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/, "letters, digits, '.', '_' and '-' only").default(''),
   SECRETS_ENCRYPTION_KEY: base64Key,
   ADMIN_API_TOKEN: z.string().min(16, 'must be at least 16 characters'),
   PLATFORM_APP_SECRETS: csv,
@@ -52,6 +58,9 @@ export const configSchema = z.object({
   CONSUMER_GROUP_ID: z.string().optional(),
   /** Where a NEW consumer group starts reading; an existing group always resumes from its offsets. */
   CONSUMER_START_FROM: z.enum(['earliest', 'latest']).default('earliest'),
+  /** How long the group waits for a silent (killed) member before its partitions move: what a crash costs in lag. */
+  CONSUMER_SESSION_TIMEOUT_MS: int(6000, 1000),
+  CONSUMER_HEARTBEAT_INTERVAL_MS: int(1000, 100),
   STALL_ACCEPTED_TO_SENT_MS: int(5 * 60_000, 1000),
   STALL_SENT_TO_DELIVERED_MS: int(60 * 60_000, 1000),
   STALL_SCAN_INTERVAL_MS: int(30_000, 100),

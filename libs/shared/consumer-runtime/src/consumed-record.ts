@@ -1,40 +1,22 @@
-import type { KafkaMessage } from 'kafkajs';
+import type { BatchControl, RecordBatch } from '@wahooks/kafka';
 
-/** One Kafka record as handlers see it: client-neutral, headers decoded. */
-export interface ConsumedRecord {
-  topic: string;
-  partition: number;
-  offset: string;
-  key: string | null;
-  value: Buffer | null;
-  headers: Record<string, string>;
-  /** Broker timestamp, ms since epoch. */
-  timestamp: number;
-}
-
-/** What a batch handler receives: the records of one partition, in offset order. */
-export interface RecordBatch {
-  topic: string;
-  partition: number;
-  records: ConsumedRecord[];
-}
-
-export function toConsumedRecord(topic: string, partition: number, message: KafkaMessage): ConsumedRecord {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(message.headers ?? {})) {
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) headers[name] = first.toString();
-  }
-  return {
-    topic,
-    partition,
-    offset: message.offset,
-    key: message.key ? message.key.toString() : null,
-    value: message.value,
-    headers,
-    timestamp: Number(message.timestamp),
-  };
-}
+export type { BatchControl, ConsumedRecord, RecordBatch } from '@wahooks/kafka';
 
 /** For typed handlers: `@EventPattern<BatchEvents>(topic)` receives a RecordBatch. */
 export type BatchEvents = Record<string, RecordBatch>;
+
+/**
+ * The second argument of a batch handler (`@Ctx()`): heartbeats and
+ * liveness for work that takes more than a moment (chunked transactions).
+ */
+export interface BatchContext {
+  control: BatchControl;
+}
+
+const DETACHED: BatchControl = { heartbeat: async () => undefined, alive: () => true };
+
+/** The batch's control from a handler's `@Ctx()` argument (a no-op one when called outside the consumer, e.g. from HTTP). */
+export function controlOf(ctx: unknown): BatchControl {
+  const control = (ctx as Partial<BatchContext> | undefined)?.control;
+  return control && typeof control.heartbeat === 'function' && typeof control.alive === 'function' ? control : DETACHED;
+}

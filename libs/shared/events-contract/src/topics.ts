@@ -13,8 +13,30 @@ export const Topics = {
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];
 
-/** Dead-letter topic for a source topic. */
-export const deadLetterTopic = (topic: string): string => `${topic}.dlq`;
+/**
+ * The consumer groups of the suite's services (their default
+ * CONSUMER_GROUP_ID). Each group owns a dead-letter and a retry topic.
+ */
+export const ConsumerGroups = {
+  statusProjector: 'wahooks-status-projector',
+  fallbackTrigger: 'wahooks-fallback-trigger',
+  templateMonitor: 'wahooks-template-monitor',
+  inboundReply: 'wahooks-inbound-reply',
+} as const;
+
+/**
+ * What one consumer group could not handle: the record as it came, with
+ * headers saying where from, why, and whether it was poison or parked
+ * after repeated failures. Only that group's replay reads it.
+ */
+export const deadLetterTopic = (groupId: string): string => `${groupId}.dlq`;
+
+/**
+ * Where `npm run dlq:replay` puts a group's dead letters back: only that
+ * group consumes it, so a replay never reaches the other consumers of the
+ * record's origin topic.
+ */
+export const retryTopic = (groupId: string): string => `${groupId}.retry`;
 
 /**
  * Raw webhook records carry Meta's body (up to 3 MiB) and, for platform-URL
@@ -30,6 +52,14 @@ export interface TopicSpec {
   config?: Record<string, string>;
 }
 
+/** A group's own topics: its dead letters and their replays (raw records can be 3 MiB and more). */
+export function groupTopicSpecs(groupId: string): TopicSpec[] {
+  return [
+    { name: deadLetterTopic(groupId), partitions: 1, config: LARGE_RECORDS },
+    { name: retryTopic(groupId), partitions: 1, config: LARGE_RECORDS },
+  ];
+}
+
 /** Every topic the suite needs, with the partition count the local scripts create. */
 export const TopicSpecs: ReadonlyArray<TopicSpec> = [
   { name: 'whatsapp.message-status.v1', partitions: 6 },
@@ -43,10 +73,9 @@ export const TopicSpecs: ReadonlyArray<TopicSpec> = [
   { name: 'whatsapp.inbound.media.v1', partitions: 3 },
   { name: 'whatsapp.inbound.contacts.v1', partitions: 6 },
   { name: Topics.webhooksRaw, partitions: 6, config: LARGE_RECORDS },
-  { name: deadLetterTopic(Topics.webhooksRaw), partitions: 1, config: LARGE_RECORDS },
   { name: Topics.messagesAccepted, partitions: 6 },
   { name: Topics.webhooksUnrouted, partitions: 1, config: LARGE_RECORDS },
-  { name: deadLetterTopic(Topics.messagesAccepted), partitions: 1 },
+  ...Object.values(ConsumerGroups).flatMap(groupTopicSpecs),
 ];
 
 /** Topics the status projector publishes. */

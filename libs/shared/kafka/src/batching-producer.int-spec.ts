@@ -1,15 +1,13 @@
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import pino from 'pino';
 
 import { BatchingProducer, ProducerOverloadedError, ProducerUnavailableError, PublishTimeoutError } from './batching-producer';
-import { createKafka } from './kafka-client';
 
 const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
 // A topic of its own: reading the shared raw topic back from the start gets slower with every run.
 const TOPIC = `test.batching-producer.${process.pid}.${Date.now()}`;
 
 describe('BatchingProducer against the real broker', () => {
-  const kafka = createKafka({ brokers, clientId: 'batching-test', logger: pino({ level: 'silent' }) });
+  const kafka = new Kafka({ brokers, clientId: 'batching-test', logLevel: logLevel.NOTHING });
 
   beforeAll(async () => {
     const admin = kafka.admin();

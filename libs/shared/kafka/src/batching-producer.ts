@@ -1,6 +1,9 @@
 import { compatibilityPartitioner, ProduceAcks, Producer } from '@platformatic/kafka';
 
+import { TopicNamespace } from './topic-namespace';
+
 export interface OutgoingRecord {
+  /** Logical name; the producer's namespace gives the broker's. */
   topic: string;
   key: string;
   value: Buffer;
@@ -15,6 +18,8 @@ export interface ProducerConnection {
   connectTimeoutMs?: number;
   /** Per produce request. */
   requestTimeoutMs?: number;
+  /** Prefix of every topic written (default: none). */
+  namespace?: TopicNamespace;
 }
 
 export interface BatchingProducerOptions {
@@ -61,6 +66,43 @@ export class ProducerOverloadedError extends Error {
 }
 export class ProducerUnavailableError extends Error {
   override readonly name = 'ProducerUnavailableError';
+}
+
+/**
+ * Broker answers that no retry of the same record can change (Kafka error
+ * names): the record is too large for the topic, the topic does not exist or
+ * is not ours to write, the record is invalid. Callers that can set a record
+ * aside (the outbox relay) do so instead of retrying it for ever.
+ */
+const PERMANENT_PRODUCE_ERRORS = [
+  'MESSAGE_TOO_LARGE',
+  'RECORD_LIST_TOO_LARGE',
+  'INVALID_RECORD',
+  'CORRUPT_MESSAGE',
+  'TOPIC_AUTHORIZATION_FAILED',
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'INVALID_TOPIC_EXCEPTION',
+];
+
+/** The permanent Kafka error a failed publish carries, if any (looked up through causes and aggregates). */
+export function permanentProduceError(error: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  const visit = (e: unknown, depth: number): string | undefined => {
+    if (!e || typeof e !== 'object' || depth > 6 || seen.has(e)) return undefined;
+    seen.add(e);
+    const x = e as { apiId?: unknown; type?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+    for (const name of [x.apiId, x.type]) if (typeof name === 'string' && PERMANENT_PRODUCE_ERRORS.includes(name)) return name;
+    if (typeof x.message === 'string') {
+      const hit = PERMANENT_PRODUCE_ERRORS.find((n) => x.message === n || (x.message as string).includes(n));
+      if (hit) return hit;
+    }
+    for (const inner of [x.cause, ...(Array.isArray(x.errors) ? x.errors : [])]) {
+      const found = visit(inner, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return visit(error, 0);
 }
 
 interface Lane {
@@ -122,6 +164,7 @@ export interface FlushObserver {
  */
 export class BatchingProducer {
   private readonly lanes: Lane[];
+  private readonly namespace: TopicNamespace;
   private readonly headerKeys = new Map<string, Buffer>();
   private queue: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -136,6 +179,7 @@ export class BatchingProducer {
     private readonly options: BatchingProducerOptions,
     private readonly observe: FlushObserver = () => undefined,
   ) {
+    this.namespace = connection.namespace ?? new TopicNamespace();
     this.lanes = Array.from({ length: Math.max(1, options.lanes ?? 1) }, (_, i) => ({
       producer: new Producer<Buffer, Buffer, Buffer, Buffer>({
         clientId: options.lanes && options.lanes > 1 ? `${connection.clientId}-${i}` : connection.clientId,
@@ -155,6 +199,20 @@ export class BatchingProducer {
       connected: false,
       connecting: undefined,
     }));
+  }
+
+  /**
+   * A metadata round trip on the first lane's connection, for readiness:
+   * the broker answers and the given (logical) topics exist.
+   */
+  async check(topics: string[] = []): Promise<{ brokers: number; topics: number }> {
+    const lane = this.lanes[0];
+    if (!lane) throw new ProducerUnavailableError('no producer lane');
+    const physical = topics.map((t) => this.namespace.physical(t));
+    const metadata = await lane.producer.metadata({ topics: physical, forceUpdate: true });
+    const missing = physical.filter((t) => !metadata.topics.has(t));
+    if (missing.length > 0) throw new ProducerUnavailableError(`topics missing on the broker: ${missing.join(', ')}`);
+    return { brokers: metadata.brokers.size, topics: physical.length };
   }
 
   /** True once every lane has an idempotent producer session with the broker. */
@@ -283,11 +341,11 @@ export class BatchingProducer {
       // of the others: a failed batch spanning topics is sent again per topic.
       const groups = error ? groupByTopic(batch) : [];
       if (error && groups.length === 1) {
-        for (const p of batch) p.reject(new ProducerUnavailableError(error.message));
+        for (const p of batch) p.reject(new ProducerUnavailableError(error.message, { cause: error }));
       } else {
         for (const group of groups) {
           const groupError = await this.write(lane, group);
-          if (groupError) for (const p of group) p.reject(new ProducerUnavailableError(groupError.message));
+          if (groupError) for (const p of group) p.reject(new ProducerUnavailableError(groupError.message, { cause: groupError }));
         }
       }
       this.observe(batch.length, Number(process.hrtime.bigint() - started) / 1e9, error);
@@ -341,7 +399,7 @@ export class BatchingProducer {
       if (value === undefined || value === null) continue;
       headers.set(this.headerKey(name), Buffer.isBuffer(value) ? value : Buffer.from(String(value)));
     }
-    return { topic: record.topic, key: Buffer.from(record.key), value: record.value, headers };
+    return { topic: this.namespace.physical(record.topic), key: Buffer.from(record.key), value: record.value, headers };
   }
 
   /** Header names are a handful of constants: encoded once. */

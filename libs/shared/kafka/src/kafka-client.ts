@@ -1,9 +1,23 @@
 import { Kafka, logLevel, LogEntry } from 'kafkajs';
 import type { Logger } from 'pino';
 
-export interface KafkaClientOptions {
+import { BatchingProducer, BatchingProducerOptions, FlushObserver } from './batching-producer';
+import { GroupConsumer, GroupConsumerOptions, GroupState } from './group-consumer';
+import { KafkaTopicAdmin } from './topic-admin';
+import { TopicNamespace } from './topic-namespace';
+
+/** Where and how every Kafka client of a process connects: one section of the config. */
+export interface KafkaSettings {
   brokers: string[];
   clientId: string;
+  /** Namespace of every topic this process reads and writes (see TopicNamespace). */
+  topicPrefix: string;
+}
+
+export interface KafkaClientOptions {
+  settings: KafkaSettings;
+  /** Appended to the settings' client id (`wahooks-status-projector`…). */
+  clientIdSuffix?: string;
   logger: Logger;
   /** Connection and request timeouts; short so readiness and 503s stay bounded. */
   connectionTimeoutMs?: number;
@@ -18,15 +32,17 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 };
 
 /**
- * The only place that constructs a kafkajs client. Everything else depends on
- * this lib's producer/consumer abstractions, so a later switch of client
- * (kafkajs is barely maintained) stays local to libs/shared/kafka.
+ * The kafkajs client behind the group consumers, the admin calls and the
+ * health probe. It is constructed here and used only inside this lib: the
+ * rest of the code sees GroupConsumer, BatchingProducer (on
+ * @platformatic/kafka) and KafkaTopicAdmin, and lint
+ * forbids importing either client package anywhere else.
  */
 export function createKafka(options: KafkaClientOptions): Kafka {
   const log = options.logger.child({ component: 'kafkajs' });
   return new Kafka({
-    clientId: options.clientId,
-    brokers: options.brokers,
+    clientId: options.clientIdSuffix ? `${options.settings.clientId}-${options.clientIdSuffix}` : options.settings.clientId,
+    brokers: options.settings.brokers,
     connectionTimeout: options.connectionTimeoutMs ?? 3000,
     requestTimeout: options.requestTimeoutMs ?? 10000,
     logLevel: logLevel.WARN,
@@ -37,4 +53,41 @@ export function createKafka(options: KafkaClientOptions): Kafka {
         log[LEVELS[level] ?? 'info']({ ...rest, kafkaTimestamp: undefined }, message);
       },
   });
+}
+
+export function topicNamespace(settings: KafkaSettings): TopicNamespace {
+  return new TopicNamespace(settings.topicPrefix);
+}
+
+/**
+ * Every Kafka client of one process, built from one settings section: the
+ * group consumers, the producers, topic housekeeping and the health probe
+ * all connect the same way and see the same topic namespace.
+ */
+export class KafkaClients {
+  readonly namespace: TopicNamespace;
+  private readonly kafka: Kafka;
+
+  constructor(
+    readonly settings: KafkaSettings,
+    private readonly logger: Logger,
+    private readonly clientIdSuffix?: string,
+  ) {
+    this.namespace = topicNamespace(settings);
+    this.kafka = createKafka({ settings, logger, ...(clientIdSuffix ? { clientIdSuffix } : {}) });
+  }
+
+  consumer(options: GroupConsumerOptions, onState?: (state: GroupState, error?: unknown) => void): GroupConsumer {
+    return new GroupConsumer(this.kafka, this.namespace, options, this.logger.child({ component: 'consumer', group: options.groupId }), onState);
+  }
+
+  /** An idempotent producer (acks all); `role` names it in the client id (`outbox`, `dlq`…). */
+  producer(role: string, options: BatchingProducerOptions, observe?: FlushObserver): BatchingProducer {
+    const clientId = [this.settings.clientId, this.clientIdSuffix, role].filter(Boolean).join('-');
+    return new BatchingProducer({ brokers: this.settings.brokers, clientId, namespace: this.namespace }, options, observe);
+  }
+
+  topicAdmin(): KafkaTopicAdmin {
+    return new KafkaTopicAdmin(this.kafka, this.namespace, this.logger.child({ component: 'kafka-admin' }));
+  }
 }

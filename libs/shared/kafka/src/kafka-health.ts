@@ -1,32 +1,17 @@
-import { Admin, Kafka } from 'kafkajs';
+import type { BatchingProducer } from './batching-producer';
 
 /**
- * Readiness probe for the broker: a metadata round trip through a long-lived
- * admin client (connecting per probe would flood the broker with sessions).
+ * Readiness probe for the broker, on the connection that carries the
+ * process's traffic (its producer): a metadata round trip for the topics it
+ * writes. A separate admin client would only show that *a* connection works.
  */
 export class KafkaHealthProbe {
-  private admin: Admin | undefined;
+  constructor(
+    private readonly producer: BatchingProducer,
+    private readonly topics: string[] = [],
+  ) {}
 
-  constructor(private readonly kafka: Kafka) {}
-
-  async check(): Promise<{ brokers: number }> {
-    if (!this.admin) {
-      this.admin = this.kafka.admin();
-      await this.admin.connect();
-    }
-    try {
-      const cluster = await this.admin.describeCluster();
-      return { brokers: cluster.brokers.length };
-    } catch (error) {
-      const admin = this.admin;
-      this.admin = undefined;
-      await admin.disconnect().catch(() => undefined);
-      throw error;
-    }
-  }
-
-  async close(): Promise<void> {
-    await this.admin?.disconnect();
-    this.admin = undefined;
+  check(): Promise<{ brokers: number; topics: number }> {
+    return this.producer.check(this.topics);
   }
 }

@@ -37,8 +37,9 @@ export class MetricsService {
     return buffered;
   }
 
-  gauge<L extends string>(name: string, help: string, labelNames: readonly L[]): Gauge<L> {
-    return this.memo(name, () => new Gauge({ name, help, labelNames, registers: [this.registry] })) as Gauge<L>;
+  /** `collect`, when given, runs before each scrape (on the gauge, as `this`) to set values that are read, not counted. */
+  gauge<L extends string>(name: string, help: string, labelNames: readonly L[], collect?: (this: Gauge<L>) => void): Gauge<L> {
+    return this.memo(name, () => new Gauge({ name, help, labelNames, registers: [this.registry], ...(collect ? { collect } : {}) })) as Gauge<L>;
   }
 
   histogram<L extends string>(

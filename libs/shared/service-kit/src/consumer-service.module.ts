@@ -1,11 +1,10 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown, Provider } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 
 import { APP_CONFIG, AppConfig, ConfigModule } from '@wahooks/config';
 import { ConsumerHealth } from '@wahooks/consumer-runtime';
-import { BatchingProducer, createKafka, KafkaHealthProbe } from '@wahooks/kafka';
+import { BatchingProducer, KafkaClients, KafkaHealthProbe } from '@wahooks/kafka';
 import { ObservabilityModule, ROOT_LOGGER } from '@wahooks/observability';
 import { OutboxModule } from '@wahooks/outbox';
 import { PrismaModule } from '@wahooks/prisma';
@@ -21,10 +20,10 @@ function kafkaProviders(spec: ConsumerServiceSpec): Provider[] {
     {
       provide: KAFKA,
       inject: [APP_CONFIG, ROOT_LOGGER],
-      useFactory: (config: AppConfig, logger: Logger) =>
-        createKafka({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-${spec.name}`, logger }),
+      useFactory: (config: AppConfig, logger: Logger) => new KafkaClients(config.kafka, logger, spec.name),
     },
-    { provide: KafkaHealthProbe, inject: [KAFKA], useFactory: (kafka: Kafka) => new KafkaHealthProbe(kafka) },
+    // The outbox producer is this process's writing connection: readiness asks the broker through it.
+    { provide: KafkaHealthProbe, inject: [OUTBOX_PRODUCER], useFactory: (producer: BatchingProducer) => new KafkaHealthProbe(producer) },
     {
       provide: CONSUMER_HEALTH,
       inject: [APP_CONFIG],
@@ -32,26 +31,18 @@ function kafkaProviders(spec: ConsumerServiceSpec): Provider[] {
     },
     {
       provide: OUTBOX_PRODUCER,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) =>
-        new BatchingProducer(
-          { brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-${spec.name}-outbox` },
-          { lingerMs: 0, maxBatch: 500, publishTimeoutMs: 10_000 },
-        ),
+      inject: [KAFKA],
+      useFactory: (kafka: KafkaClients): BatchingProducer => kafka.producer('outbox', { lingerMs: 0, maxBatch: 500, publishTimeoutMs: 10_000 }),
     },
   ];
 }
 
 /** Closes what the module opened, after the consumer and the background work have stopped. */
 class KafkaResources implements OnApplicationShutdown {
-  constructor(
-    @Inject(KafkaHealthProbe) private readonly probe: KafkaHealthProbe,
-    @Inject(OUTBOX_PRODUCER) private readonly producer: BatchingProducer,
-  ) {}
+  constructor(@Inject(OUTBOX_PRODUCER) private readonly producer: BatchingProducer) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.producer.close();
-    await this.probe.close();
   }
 }
 

@@ -3,11 +3,11 @@ import 'reflect-metadata';
 import { Type, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { Kafka } from 'kafkajs';
 import { Logger } from 'nestjs-pino';
 
 import { AppConfig, loadConfigFromEnv } from '@wahooks/config';
 import { ConsumerHealth, KafkaBatchServer } from '@wahooks/consumer-runtime';
+import type { KafkaClients } from '@wahooks/kafka';
 import { createRootLogger, installShutdownDeadline, MetricsService, routeProcessWarnings } from '@wahooks/observability';
 
 import { ConsumerServiceModule } from './consumer-service.module';
@@ -26,12 +26,14 @@ export async function createConsumerApp(spec: ConsumerServiceSpec, config: AppCo
   app.connectMicroservice(
     {
       strategy: new KafkaBatchServer({
-        kafka: app.get<Kafka>(KAFKA),
+        kafka: app.get<KafkaClients>(KAFKA),
         groupId: config.consumer.groupId ?? spec.defaultGroupId,
         logger,
         metrics: app.get(MetricsService),
         health: app.get<ConsumerHealth>(CONSUMER_HEALTH),
         fromBeginning: config.consumer.fromBeginning,
+        sessionTimeoutMs: config.consumer.sessionTimeoutMs,
+        heartbeatIntervalMs: config.consumer.heartbeatIntervalMs,
       }),
     },
     { inheritAppConfig: false },

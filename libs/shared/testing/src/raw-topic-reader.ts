@@ -10,8 +10,23 @@ export interface ReadRecord {
 }
 
 /**
+ * The broker's name of a logical topic in the namespace the tests run in
+ * (KAFKA_TOPIC_PREFIX, `test.` under scripts/test.sh): tests never touch
+ * the topics `npm start` uses.
+ */
+export function physicalTopic(logical: string): string {
+  return `${process.env['KAFKA_TOPIC_PREFIX'] ?? ''}${logical}`;
+}
+
+/** A plain kafkajs client for tests, on the brokers scripts/test.sh started. */
+export function testKafka(brokers: string[] = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',')): Kafka {
+  return new Kafka({ clientId: 'test', brokers, logLevel: logLevel.NOTHING });
+}
+
+/**
  * A plain kafkajs consumer, deliberately independent of the code under test,
- * that records everything published to some topics after it started.
+ * that records everything published to some (logical) topics after it
+ * started; records carry the logical topic name.
  */
 export class TopicReader {
   readonly records: ReadRecord[] = [];
@@ -24,17 +39,18 @@ export class TopicReader {
     const admin = kafka.admin();
     await admin.connect();
     // Start at the current end of each partition, so earlier runs do not interfere.
-    const ends = await Promise.all(topics.map(async (t) => ({ topic: t, offsets: await admin.fetchTopicOffsets(t) })));
+    const ends = await Promise.all(topics.map(async (t) => ({ topic: physicalTopic(t), offsets: await admin.fetchTopicOffsets(physicalTopic(t)) })));
     await admin.disconnect();
     this.consumer = kafka.consumer({ groupId: `test-reader-${process.pid}-${Date.now()}-${Math.random()}` });
     await this.consumer.connect();
-    for (const t of topics) await this.consumer.subscribe({ topic: t, fromBeginning: true });
+    for (const t of topics) await this.consumer.subscribe({ topic: physicalTopic(t), fromBeginning: true });
+    const prefix = physicalTopic('');
     let assigned = false;
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => (assigned = true));
     await this.consumer.run({
       eachMessage: async ({ topic, partition, message }) => {
         this.records.push({
-          topic,
+          topic: topic.slice(prefix.length),
           partition,
           key: message.key?.toString() ?? null,
           value: message.value,
