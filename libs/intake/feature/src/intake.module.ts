@@ -1,9 +1,9 @@
-import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
+import { Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 
 import { APP_CONFIG, AppConfig } from '@wahooks/config';
-import { createKafka, KafkaHealthProbe } from '@wahooks/kafka';
+import { Topics } from '@wahooks/events-contract';
+import { KafkaClients, KafkaHealthProbe } from '@wahooks/kafka';
 import { ROOT_LOGGER } from '@wahooks/observability';
 import { TenancyModule } from '@wahooks/tenancy';
 
@@ -15,22 +15,12 @@ import { WebhookIntakeService } from './webhook-intake.service';
   imports: [TenancyModule],
   controllers: [WebhookController],
   providers: [
-    {
-      provide: KAFKA,
-      inject: [APP_CONFIG, ROOT_LOGGER],
-      useFactory: (config: AppConfig, logger: Logger) =>
-        createKafka({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-intake`, logger }),
-    },
-    { provide: KafkaHealthProbe, inject: [KAFKA], useFactory: (kafka: Kafka) => new KafkaHealthProbe(kafka) },
+    { provide: KAFKA, inject: [APP_CONFIG, ROOT_LOGGER], useFactory: (config: AppConfig, logger: Logger) => new KafkaClients(config.kafka, logger, 'intake') },
+    // Readiness asks the broker through the producer that carries the webhooks.
+    { provide: KafkaHealthProbe, inject: [RawPublisher], useFactory: (publisher: RawPublisher) => new KafkaHealthProbe(publisher.producer, [Topics.webhooksRaw]) },
     RawPublisher,
     WebhookIntakeService,
   ],
   exports: [KafkaHealthProbe, RawPublisher],
 })
-export class IntakeModule implements OnApplicationShutdown {
-  constructor(@Inject(KafkaHealthProbe) private readonly probe: KafkaHealthProbe) {}
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.probe.close();
-  }
-}
+export class IntakeModule {}

@@ -4,7 +4,8 @@ export type IntakeOutcome =
   | { kind: 'bad-signature'; tenantId?: string }
   | { kind: 'unknown-tenant' }
   | { kind: 'malformed'; message: string }
-  | { kind: 'unavailable'; reason: 'timeout' | 'overloaded' | 'broker'; message: string };
+  /** Our fault, never the sender's: Meta retries a 503. `secrets`: the tenant's app secret cannot be decrypted here; `memory`: too many bytes in flight. */
+  | { kind: 'unavailable'; reason: 'timeout' | 'overloaded' | 'broker' | 'secrets' | 'memory'; message: string };
 
 export type HandshakeOutcome = { kind: 'ok'; challenge: string } | { kind: 'forbidden' } | { kind: 'unknown-tenant' };
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 
 import { APP_CONFIG, AppConfig } from '@wahooks/config';
-import { BatchingProducer, OutgoingRecord } from '@wahooks/kafka';
+import { BatchingProducer, KafkaClients, OutgoingRecord } from '@wahooks/kafka';
 import { MetricsService } from '@wahooks/observability';
 
 export const KAFKA = Symbol('KAFKA');
@@ -15,11 +15,11 @@ export const KAFKA = Symbol('KAFKA');
 export class RawPublisher implements OnModuleInit, OnApplicationShutdown {
   readonly producer: BatchingProducer;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, metrics: MetricsService) {
+  constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(KAFKA) kafka: KafkaClients, metrics: MetricsService) {
     const batchSize = metrics.histogram('wahooks_kafka_produce_batch_size', 'Records per produce request', ['outcome'], [1, 2, 5, 10, 20, 50, 100, 200, 500]);
     const flushSeconds = metrics.histogram('wahooks_kafka_produce_seconds', 'Produce request latency', ['outcome']);
-    this.producer = new BatchingProducer(
-      { brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-intake` },
+    this.producer = kafka.producer(
+      'raw',
       {
         lingerMs: config.intake.lingerMs,
         maxBatch: config.intake.maxBatch,

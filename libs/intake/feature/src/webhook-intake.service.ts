@@ -5,7 +5,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@wahooks/config';
 import { RAW_SCHEMA_VERSION, RawHeaders, RawRoute, Topics } from '@wahooks/events-contract';
 import { ProducerOverloadedError, PublishTimeoutError, OutgoingRecord } from '@wahooks/kafka';
-import { Envelope, entryRoutingKeys, parseWebhookBody, splitEnvelopeByEntries, verifyMetaSignature } from '@wahooks/meta-contract';
+import { decideRouting, Envelope, entryRoutingKeys, parseWebhookBody, splitEnvelopeByEntries, verifyMetaSignature } from '@wahooks/meta-contract';
 import { MetricsService } from '@wahooks/observability';
 import { digestsEqual, ResolvedTenant, sha256Hex, TenantDirectory } from '@wahooks/tenancy';
 
@@ -24,6 +24,7 @@ export class WebhookIntakeService {
   private readonly platformVerifyHash: string | undefined;
   private readonly requests;
   private readonly signatureFailures;
+  private readonly unroutedEntries;
 
   constructor(
     private readonly tenants: TenantDirectory,
@@ -34,6 +35,7 @@ export class WebhookIntakeService {
     const token = config.platform.verifyToken;
     this.platformVerifyHash = token ? sha256Hex(token) : undefined;
     this.requests = metrics.bufferedCounter('wahooks_intake_requests_total', 'Webhook POSTs by outcome', ['tenant', 'route', 'outcome']);
+    this.unroutedEntries = metrics.bufferedCounter('wahooks_intake_unrouted_deliveries_total', 'Platform-URL deliveries with entries of WABAs no tenant owns, kept on the unrouted topic', []);
     this.signatureFailures = metrics.counter(
       'wahooks_intake_signature_failures_total',
       'Failed signature verifications; a spike usually means a rotated Meta app secret',
@@ -55,6 +57,10 @@ export class WebhookIntakeService {
     const tenant = this.tenants.cachedById(tenantId) ?? (await this.tenants.byId(tenantId));
     if (!tenant || tenant.disabled) return this.count('unknown', 'tenant-url', { kind: 'unknown-tenant' });
     if (!verifyMetaSignature(req.rawBody, req.signatureHeader, tenant.appSecrets)) {
+      // A secret this pod cannot decrypt (wrong SECRETS_ENCRYPTION_KEY) may be the one Meta signed with: our fault, so 503.
+      if (tenant.unreadableSecrets > 0) {
+        return this.count(tenant.id, 'tenant-url', { kind: 'unavailable', reason: 'secrets', message: 'an app secret of this tenant cannot be decrypted on this instance' });
+      }
       this.signatureFailures.inc({ tenant: tenant.id });
       return this.count(tenant.id, 'tenant-url', { kind: 'bad-signature', tenantId: tenant.id });
     }
@@ -75,55 +81,61 @@ export class WebhookIntakeService {
     const parsed = parseWebhookBody(req.rawBody);
     if (!parsed.ok) return this.count('platform', 'platform-url', { kind: 'malformed', message: parsed.error.message });
 
-    const groups = await this.routeEntries(parsed.envelope);
-    const known = [...groups].filter(([tenantId]) => tenantId !== undefined) as Array<[string, number[]]>;
-    if (known.length === 0) return this.count('unknown', 'platform-url', { kind: 'unknown-tenant' });
-
+    const envelope = parsed.envelope;
+    const decision = decideRouting(await this.entryTenants(envelope));
     const deliveryId = deliveryIdOf(req.rawBody);
-    const whole = known.length === 1 && !groups.has(undefined);
-    const records = known.map(([tenantId, entries]) =>
-      whole
-        ? this.record(tenantId, req.rawBody, req, deliveryId, 'platform-url')
-        : this.record(
-            tenantId,
-            Buffer.from(splitEnvelopeByEntries(parsed.envelope, entries)),
-            req,
-            `${deliveryId}:${tenantId}`,
-            'platform-url',
-            req.rawBody,
-          ),
-    );
-    const unrouted = groups.get(undefined);
-    if (unrouted) {
-      // Entries of WABAs no tenant owns (yet) are kept, not dropped: operators
-      // replay them from the unrouted topic once the tenant is registered.
-      records.push({
-        topic: Topics.webhooksUnrouted,
-        key: entryRoutingKeys(parsed.envelope.entry[unrouted[0] ?? 0] ?? {}).wabaId || 'unknown',
-        value: Buffer.from(splitEnvelopeByEntries(parsed.envelope, unrouted)),
-        headers: this.headers('unrouted', req, `${deliveryId}:unrouted`, 'platform-url', req.rawBody),
-      });
-      this.logger.warn({ deliveryId, entries: unrouted.length }, 'entries for unknown WABAs sent to the unrouted topic');
+    const records: OutgoingRecord[] = [];
+    let tenants: string[];
+    let unrouted: number[] = [];
+    if (decision.kind === 'whole') {
+      tenants = [decision.tenantId];
+      records.push(this.record(decision.tenantId, req.rawBody, req, deliveryId, 'platform-url'));
+    } else if (decision.kind === 'split') {
+      tenants = decision.parts.map((p) => p.tenantId);
+      for (const { tenantId, entries } of decision.parts) {
+        records.push(this.record(tenantId, Buffer.from(splitEnvelopeByEntries(envelope, entries)), req, `${deliveryId}:${tenantId}`, 'platform-url', req.rawBody));
+      }
+      // Entries of WABAs no tenant owns (yet) are kept, not dropped: `npm run unrouted:replay` routes them once registered.
+      unrouted = decision.unrouted;
+      if (unrouted.length > 0) records.push(this.unrouted(envelope, unrouted, Buffer.from(splitEnvelopeByEntries(envelope, unrouted)), req, `${deliveryId}:unrouted`, req.rawBody));
+    } else {
+      // No entry has a tenant: the signed body as it came, all of it kept for replay, and Meta gets its 200.
+      tenants = [];
+      unrouted = decision.entries;
+      records.push(this.unrouted(envelope, unrouted, req.rawBody, req, deliveryId));
     }
-    const tenants = known.map(([t]) => t);
     const outcome = await this.publish(records, tenants, deliveryId);
-    for (const t of tenants) this.requests.inc(t, 'platform-url', outcome.kind);
+    if (unrouted.length > 0 && outcome.kind === 'accepted') {
+      this.unroutedEntries.inc();
+      const wabaIds = [...new Set(unrouted.map((i) => entryRoutingKeys(envelope.entry[i] ?? {}).wabaId))].slice(0, 20);
+      this.logger.warn({ deliveryId, entries: unrouted.length, wabaIds }, 'entries for unknown WABAs kept on the unrouted topic');
+    }
+    for (const t of tenants.length > 0 ? tenants : ['unrouted']) this.requests.inc(t, 'platform-url', outcome.kind);
     return outcome;
   }
 
-  private async routeEntries(envelope: Envelope): Promise<Map<string | undefined, number[]>> {
-    const groups = new Map<string | undefined, number[]>();
-    for (const [index, entry] of envelope.entry.entries()) {
+  /** The tenant that owns each entry, by WABA id first, then by phone number id. */
+  private async entryTenants(envelope: Envelope): Promise<Array<string | undefined>> {
+    const owners: Array<string | undefined> = [];
+    for (const entry of envelope.entry) {
       const keys = entryRoutingKeys(entry);
       let tenant = keys.wabaId ? await this.tenants.byWaba(keys.wabaId) : undefined;
       for (const phone of keys.phoneNumberIds) {
         if (tenant) break;
         tenant = await this.tenants.byPhoneNumber(phone);
       }
-      const id = tenant && !tenant.disabled ? tenant.id : undefined;
-      groups.set(id, [...(groups.get(id) ?? []), index]);
+      owners.push(tenant && !tenant.disabled ? tenant.id : undefined);
     }
-    return groups;
+    return owners;
+  }
+
+  private unrouted(envelope: Envelope, entries: number[], value: Buffer, req: IntakeRequest, deliveryId: string, originalBody?: Buffer): OutgoingRecord {
+    return {
+      topic: Topics.webhooksUnrouted,
+      key: entryRoutingKeys(envelope.entry[entries[0] ?? 0] ?? {}).wabaId || 'unknown',
+      value,
+      headers: this.headers('unrouted', req, deliveryId, 'platform-url', originalBody),
+    };
   }
 
   private record(

@@ -48,6 +48,14 @@ export function sendOutcome(reply: FastifyReply, outcome: IntakeOutcome): void {
   reply.code(status).headers(headers).send(body);
 }
 
+const UNAVAILABLE_CODES: Record<Extract<IntakeOutcome, { kind: 'unavailable' }>['reason'], string> = {
+  timeout: 'BROKER_UNAVAILABLE',
+  overloaded: 'BROKER_UNAVAILABLE',
+  broker: 'BROKER_UNAVAILABLE',
+  secrets: 'SECRETS_UNAVAILABLE',
+  memory: 'OVERLOADED',
+};
+
 /** The HTTP answer to an outcome, shared by the Fastify routes and the node:http fast path. */
 export function outcomeResponse(outcome: IntakeOutcome): { status: number; headers: Record<string, string>; body: object } {
   switch (outcome.kind) {
@@ -63,7 +71,7 @@ export function outcomeResponse(outcome: IntakeOutcome): { status: number; heade
       return {
         status: 503,
         headers: { 'retry-after': '5' },
-        body: { code: 'BROKER_UNAVAILABLE', message: 'not persisted; retry', reason: outcome.reason },
+        body: { code: UNAVAILABLE_CODES[outcome.reason], message: 'not persisted; retry', reason: outcome.reason },
       };
   }
 }

@@ -51,3 +51,31 @@ function escapeNonAscii(json: string): string {
   // safe; surrogate halves are escaped one by one, which is valid JSON.
   return json.replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+/**
+ * Where one delivery on the platform URL goes, decided from the tenant that
+ * owns each entry (`undefined`: none does, yet):
+ * - `whole`: every entry is one tenant's; its record is the signed body as sent.
+ * - `split`: several tenants, or one tenant plus entries no tenant owns;
+ *   each tenant gets a sub-envelope of its entries, the rest go to the
+ *   unrouted topic (kept for replay once the WABA is registered).
+ * - `unrouted`: no entry has a tenant; the whole body is kept on the
+ *   unrouted topic and Meta gets its 200 (a 4xx would make Meta drop it).
+ */
+export type RoutingDecision =
+  | { kind: 'whole'; tenantId: string }
+  | { kind: 'split'; parts: Array<{ tenantId: string; entries: number[] }>; unrouted: number[] }
+  | { kind: 'unrouted'; entries: number[] };
+
+export function decideRouting(entryTenants: ReadonlyArray<string | undefined>): RoutingDecision {
+  const parts = new Map<string, number[]>();
+  const unrouted: number[] = [];
+  entryTenants.forEach((tenantId, index) => {
+    if (tenantId === undefined) unrouted.push(index);
+    else parts.set(tenantId, [...(parts.get(tenantId) ?? []), index]);
+  });
+  if (parts.size === 0) return { kind: 'unrouted', entries: unrouted };
+  const [only] = parts.keys();
+  if (parts.size === 1 && unrouted.length === 0 && only !== undefined) return { kind: 'whole', tenantId: only };
+  return { kind: 'split', parts: [...parts].map(([tenantId, entries]) => ({ tenantId, entries })), unrouted };
+}

@@ -6,6 +6,11 @@ export interface ReadinessProbe {
   check: () => Promise<unknown> | unknown;
   /** Probes that do I/O get a bound, so a hung dependency answers "down" instead of hanging the probe. */
   timeoutMs?: number;
+  /**
+   * Reported, never decisive: the pod stays ready when it fails (the
+   * intake serves from its tenant snapshot while the database is away).
+   */
+  informational?: boolean;
 }
 
 /**
@@ -40,10 +45,26 @@ export class Readiness {
     };
     return this.health.check(
       [draining, ...this.probes].map((p) => () => {
-        const attempt = this.indicator.check(p.name).attempt(async () => (await p.check()) as Record<string, unknown> | void);
-        return p.timeoutMs ? attempt.withTimeout(p.timeoutMs) : attempt;
+        const check = p.informational ? () => informationally(p) : async () => (await p.check()) as Record<string, unknown> | void;
+        const attempt = this.indicator.check(p.name).attempt(check);
+        return p.timeoutMs && !p.informational ? attempt.withTimeout(p.timeoutMs) : attempt;
       }),
     );
+  }
+}
+
+async function informationally(p: ReadinessProbe): Promise<Record<string, unknown>> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${p.timeoutMs ?? 1500} ms`)), p.timeoutMs ?? 1500);
+    });
+    const result = (await Promise.race([Promise.resolve(p.check()), timeout])) as Record<string, unknown> | void;
+    return { informational: true, reachable: true, ...(result ?? {}) };
+  } catch (error) {
+    return { informational: true, reachable: false, error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    clearTimeout(timer);
   }
 }
 

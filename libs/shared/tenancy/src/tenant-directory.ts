@@ -15,6 +15,18 @@ interface Snapshot {
   loadedAt: number;
 }
 
+/** What readiness needs to know about the directory. */
+export interface DirectoryHealth {
+  /** A snapshot was loaded at least once: lookups can be answered while the database is away. */
+  loaded: boolean;
+  loadedAt: string | null;
+  tenants: number;
+  /** Tenants with at least one active secret this instance cannot decrypt. */
+  unreadable: number;
+  /** Tenants with every active secret readable. */
+  readable: number;
+}
+
 /**
  * In-memory directory of tenants for the hot path (every webhook looks its
  * tenant up). The whole registry is small, so it is loaded as one snapshot
@@ -30,6 +42,10 @@ export class TenantDirectory implements OnModuleDestroy {
   private readonly box: SecretBox;
   private snapshot: Snapshot | undefined;
   private loading: Promise<Snapshot> | undefined;
+  /** A write happened here: the next lookup reloads before answering. */
+  private stale = false;
+  /** The last failed reload: misses are throttled by it too. */
+  private failedAt = 0;
   private readonly timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -57,7 +73,7 @@ export class TenantDirectory implements OnModuleDestroy {
    * a miss) only when it returns undefined.
    */
   cachedById(id: string): ResolvedTenant | undefined {
-    return this.snapshot?.byId.get(id);
+    return this.stale ? undefined : this.snapshot?.byId.get(id);
   }
 
   async byWaba(wabaId: string): Promise<ResolvedTenant | undefined> {
@@ -68,9 +84,20 @@ export class TenantDirectory implements OnModuleDestroy {
     return this.lookup((s) => s.byPhoneNumber.get(phoneNumberId));
   }
 
-  /** Called after a write in this process: the next lookup reloads. */
+  /**
+   * Called after a write in this process: the next lookup reloads. The old
+   * snapshot keeps answering if that reload fails (the database is away).
+   */
   invalidate(): void {
-    this.snapshot = undefined;
+    this.stale = true;
+  }
+
+  health(): DirectoryHealth {
+    const s = this.snapshot;
+    if (!s) return { loaded: false, loadedAt: null, tenants: 0, unreadable: 0, readable: 0 };
+    const all = [...s.byId.values()];
+    const unreadable = all.filter((t) => t.unreadableSecrets > 0).length;
+    return { loaded: true, loadedAt: s.loadedAt > 0 ? new Date(s.loadedAt).toISOString() : null, tenants: all.length, unreadable, readable: all.length - unreadable };
   }
 
   /** Loads now; the next lookups see the result. */
@@ -80,13 +107,32 @@ export class TenantDirectory implements OnModuleDestroy {
   }
 
   private async lookup(pick: (s: Snapshot) => ResolvedTenant | undefined): Promise<ResolvedTenant | undefined> {
-    const snapshot = this.snapshot ?? (await this.reload());
+    const snapshot = await this.current();
     const found = pick(snapshot);
     if (found) return found;
     // A miss reloads unless the snapshot is fresh: at most a few reloads a
-    // second, however many unknown ids arrive.
-    if (Date.now() - snapshot.loadedAt < MIN_RELOAD_INTERVAL_MS) return undefined;
-    return pick(await this.reload());
+    // second, however many unknown ids arrive. While the database is away
+    // the snapshot keeps answering (a miss stays a miss).
+    if (Date.now() - Math.max(snapshot.loadedAt, this.failedAt) < MIN_RELOAD_INTERVAL_MS) return undefined;
+    try {
+      return pick(await this.reload());
+    } catch (error) {
+      this.failedAt = Date.now();
+      this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'tenant registry unreachable; answering from the last snapshot');
+      return undefined;
+    }
+  }
+
+  /** The snapshot to answer from: reloaded first after a local write, the last one if the database is away. */
+  private async current(): Promise<Snapshot> {
+    if (this.snapshot && !this.stale) return this.snapshot;
+    try {
+      return await this.reload();
+    } catch (error) {
+      if (!this.snapshot) throw error;
+      this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'tenant registry unreachable; answering from the last snapshot');
+      return this.snapshot;
+    }
   }
 
   private async load(): Promise<Snapshot> {
@@ -94,18 +140,21 @@ export class TenantDirectory implements OnModuleDestroy {
     const next: Snapshot = { byId: new Map(), byWaba: new Map(), byPhoneNumber: new Map(), loadedAt: Date.now() };
     for (const row of rows) {
       const appSecrets: string[] = [];
+      let unreadableSecrets = 0;
       for (const s of row.appSecrets) {
         if (s.revokedAt) continue;
         try {
           appSecrets.push(this.box.open(s.ciphertext, row.id));
         } catch {
-          this.logger.error({ tenant: row.id, secretId: s.id }, 'app secret cannot be decrypted with the configured key');
+          unreadableSecrets += 1;
+          this.logger.error({ tenant: row.id, secretId: s.id }, 'app secret cannot be decrypted with the configured key (SECRETS_ENCRYPTION_KEY)');
         }
       }
       const tenant: ResolvedTenant = {
         id: row.id,
         disabled: row.disabled,
         appSecrets,
+        unreadableSecrets,
         verifyTokenHash: row.verifyTokenHash,
         wabaIds: row.wabas.map((w) => w.wabaId),
         phoneNumberIds: row.phoneNumbers.map((p) => p.phoneNumberId),
@@ -115,6 +164,7 @@ export class TenantDirectory implements OnModuleDestroy {
       for (const p of tenant.phoneNumberIds) next.byPhoneNumber.set(p, tenant);
     }
     this.snapshot = next;
+    this.stale = false;
     return next;
   }
 }

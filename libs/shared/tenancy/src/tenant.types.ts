@@ -15,6 +15,8 @@ export interface ResolvedTenant {
   id: string;
   disabled: boolean;
   appSecrets: string[];
+  /** Active secrets this instance cannot decrypt (a wrong SECRETS_ENCRYPTION_KEY): its webhooks get 503, not 401. */
+  unreadableSecrets: number;
   verifyTokenHash: string;
   wabaIds: string[];
   phoneNumberIds: string[];
