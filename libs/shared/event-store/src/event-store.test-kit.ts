@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 
 import { AppConfig } from '@wahooks/config';
-import { PrismaService, TxClient } from '@wahooks/prisma';
+import { DatabasePool, PrismaService, TxClient } from '@wahooks/prisma';
 
 import { NewEvent } from './event.types';
 
 /** Helpers for this lib's integration tests (real Postgres, migrations applied). */
 
-/** PrismaService reads nothing but `database` from the configuration. */
+/** The pool reads nothing but `database` from the configuration. */
 export function testPrisma(url: string, poolSize = 8): PrismaService {
-  return new PrismaService({ database: { url, poolSize } } as AppConfig);
+  const database = { url, poolSize, connectTimeoutMs: 5000, statementTimeoutMs: 60_000, idleInTransactionTimeoutMs: 120_000 };
+  return new PrismaService(new DatabasePool({ database } as AppConfig));
 }
 
 /** Every test writes under tenants of its own, so tests never see each other's rows. */

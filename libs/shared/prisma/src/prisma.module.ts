@@ -1,8 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 
 import { PrismaService } from './prisma.service';
-import { SqlTransactions } from './sql-transactions';
+import { DatabasePool, SqlTransactions } from './sql-transactions';
 
 @Global()
-@Module({ providers: [PrismaService, SqlTransactions], exports: [PrismaService, SqlTransactions] })
+@Module({ providers: [DatabasePool, PrismaService, SqlTransactions], exports: [DatabasePool, PrismaService, SqlTransactions] })
 export class PrismaModule {}

@@ -1,20 +1,21 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 
-import { APP_CONFIG, AppConfig } from '@wahooks/config';
-
 import { PrismaClient } from './generated/client';
+import { DatabasePool } from './sql-transactions';
 
 export { Prisma } from './generated/client';
 
 /**
  * The one Prisma client of a process, on the pg driver adapter (Prisma's JS
- * engine: no engine binary to download). Only repositories inject it.
+ * engine: no engine binary to download) over the process's one pool
+ * (DatabasePool). Injected by the repositories of the tenant registry and by
+ * tools; the consumers' hot paths use SqlTransactions.
  */
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleInit, OnApplicationShutdown {
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    super({ adapter: new PrismaPg({ connectionString: config.database.url, max: config.database.poolSize }) });
+  constructor(@Inject(DatabasePool) database: DatabasePool) {
+    super({ adapter: new PrismaPg(database.pool) });
   }
 
   async onModuleInit(): Promise<void> {
@@ -24,7 +25,7 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
   /**
    * Last, not in onModuleDestroy: Nest destroys modules before it closes the
    * HTTP server and the Kafka consumer, whose in-flight work still needs the
-   * database to finish.
+   * database to finish. The shared pool is ended by DatabasePool.
    */
   async onApplicationShutdown(): Promise<void> {
     await this.$disconnect();

@@ -4,3 +4,4 @@ export * from './consumer-service';
 export * from './consumer-service.module';
 export * from './service-spec';
 export * from './tokens';
+export * from './projection-ingest';

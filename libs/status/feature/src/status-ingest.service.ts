@@ -1,56 +1,51 @@
 import { Injectable } from '@nestjs/common';
 
-import { decodeAcceptedMessage, decodeRawWebhook, RecordBatch } from '@wahooks/consumer-runtime';
-import { AcceptedMessageV1, RawHeaders } from '@wahooks/events-contract';
-import { EventStore, NewEvent } from '@wahooks/event-store';
+import { decodeAcceptedMessage, decodeRawWebhook } from '@wahooks/consumer-runtime';
+import type { ConsumedRecord } from '@wahooks/consumer-runtime';
+import { AcceptedMessageV1, RawHeaders, Topics } from '@wahooks/events-contract';
+import { AppendedEvent, EventStore, NewEvent } from '@wahooks/event-store';
 import { MessageStatusEvent } from '@wahooks/meta-contract';
 import { OutboxRelay, OutboxRepository } from '@wahooks/outbox';
-import { SqlTransactions } from '@wahooks/prisma';
+import { SqlTransactions, SqlTx } from '@wahooks/prisma';
+import { Applied, ApplyOptions, IngestResult, ProjectionIngest, ProjectionSpec, sourceOf } from '@wahooks/service-kit';
 
 import { fromAccepted, fromMetaStatus, messageStream, STATUS_SCHEMA_VERSION, StatusEventTypes } from './status-events.mapper';
 import { StatusProjector } from './status-projector';
 
-export interface IngestResult {
-  appended: number;
-  duplicates: number;
+/** The status ledger as a projection: statuses and send acknowledgements in, `message_status` and status changes out. */
+@Injectable()
+export class StatusProjection implements ProjectionSpec {
+  readonly name = 'status';
+  readonly decode = {
+    /** Only statuses concern this service. */
+    [Topics.webhooksRaw]: (record: ConsumedRecord): NewEvent[] => {
+      const { tenantId, events } = decodeRawWebhook(record);
+      return events.filter((e): e is MessageStatusEvent => e.kind === 'message.status').map((e) => statusEvent(tenantId, e, record));
+    },
+    /** Tenant from the header, payload validated. */
+    [Topics.messagesAccepted]: (record: ConsumedRecord): NewEvent[] => {
+      const { tenantId, accepted } = decodeAcceptedMessage(record);
+      return [acceptedEvent(tenantId, accepted, record.timestamp, { source: sourceOf(record) })];
+    },
+  };
+
+  constructor(private readonly projector: StatusProjector) {}
+
+  async apply(tx: SqlTx, appended: readonly AppendedEvent[], options: ApplyOptions): Promise<Applied> {
+    return { outbox: await this.projector.apply(tx, appended, options) };
+  }
 }
 
 /**
- * Turns raw webhooks and send acknowledgements into status events and applies
- * them, all in one transaction per batch: append (duplicates skipped by
- * idempotency key), project only the new events, write outbox rows, commit.
- * The consumer runtime commits Kafka offsets after this returns.
+ * Raw webhooks and send acknowledgements in, through the one ingest path
+ * (ProjectionIngest): append (duplicates skipped by idempotency key), project
+ * only the new events, write outbox rows, commit, in bounded chunks. The
+ * consumer runtime commits Kafka offsets after this returns.
  */
 @Injectable()
-export class StatusIngestService {
-  constructor(
-    private readonly sql: SqlTransactions,
-    private readonly store: EventStore,
-    private readonly projector: StatusProjector,
-    private readonly outbox: OutboxRepository,
-    private readonly relay: OutboxRelay,
-  ) {}
-
-  /** A batch of `whatsapp.webhooks.raw.v1`: only statuses concern this service. */
-  ingestRawBatch(batch: RecordBatch): Promise<IngestResult> {
-    const events: NewEvent[] = [];
-    for (const record of batch.records) {
-      const { tenantId, events: metaEvents } = decodeRawWebhook(record);
-      for (const e of metaEvents) {
-        if (e.kind !== 'message.status') continue;
-        events.push(statusEvent(tenantId, e, record, batch));
-      }
-    }
-    return this.appendAndApply(events);
-  }
-
-  /** A batch of `whatsapp.messages.accepted.v1`: tenant from the header, payload validated. */
-  ingestAcceptedBatch(batch: RecordBatch): Promise<IngestResult> {
-    const events = batch.records.map((record) => {
-      const { tenantId, accepted } = decodeAcceptedMessage(record);
-      return acceptedEvent(tenantId, accepted, record.timestamp, { source: { topic: batch.topic, partition: batch.partition, offset: record.offset } });
-    });
-    return this.appendAndApply(events);
+export class StatusIngestService extends ProjectionIngest {
+  constructor(spec: StatusProjection, sql: SqlTransactions, store: EventStore, outbox: OutboxRepository, relay: OutboxRelay) {
+    super(spec, sql, store, outbox, relay);
   }
 
   /** The HTTP path for senders: same events, same transaction shape. */
@@ -58,25 +53,9 @@ export class StatusIngestService {
     const now = Date.now();
     return this.appendAndApply(payloads.map((p) => acceptedEvent(tenantId, p, now, { correlationId: 'http' })));
   }
-
-  /** Appends events decided elsewhere (the stall detector) through the same path. */
-  appendAndApply(events: NewEvent[]): Promise<IngestResult> {
-    if (events.length === 0) return Promise.resolve({ appended: 0, duplicates: 0 });
-    return this.sql
-      .run(async (tx) => {
-        const result = await this.store.appendBatch(tx, events);
-        const messages = await this.projector.apply(tx, result.appended, { publish: true });
-        await this.outbox.add(tx, messages);
-        return { appended: result.appended.length, duplicates: result.duplicates.length, published: messages.length };
-      })
-      .then(({ published, ...result }) => {
-        if (published > 0) this.relay.kick();
-        return result;
-      });
-  }
 }
 
-function statusEvent(tenantId: string, e: MessageStatusEvent, record: RecordBatch['records'][number], batch: RecordBatch): NewEvent {
+function statusEvent(tenantId: string, e: MessageStatusEvent, record: ConsumedRecord): NewEvent {
   return {
     tenantId,
     streamId: messageStream(e.wamid),
@@ -85,7 +64,7 @@ function statusEvent(tenantId: string, e: MessageStatusEvent, record: RecordBatc
     data: fromMetaStatus(e),
     idempotencyKey: e.idempotencyKey,
     metadata: {
-      source: { topic: batch.topic, partition: batch.partition, offset: record.offset },
+      source: sourceOf(record),
       deliveryId: record.headers[RawHeaders.deliveryId],
       wamid: e.wamid,
       correlationId: record.headers[RawHeaders.traceparent],

@@ -9,7 +9,7 @@ import { MessageStatusRepository } from './message-status.repository';
 import { MessagesController } from './messages.controller';
 import { StallDetector } from './stall-detector.service';
 import { StatusConsumer } from './status.consumer';
-import { StatusIngestService } from './status-ingest.service';
+import { StatusIngestService, StatusProjection } from './status-ingest.service';
 import { StatusProjector } from './status-projector';
 import { StatusRebuilder } from './status-rebuilder.service';
 
@@ -17,7 +17,7 @@ import { StatusRebuilder } from './status-rebuilder.service';
 @Module({
   imports: [TenancyModule, OutboxModule],
   controllers: [MessagesController, StatusConsumer],
-  providers: [EventStore, MessageStatusRepository, MessageQueryRepository, StatusProjector, StatusIngestService, StallDetector, StatusRebuilder],
+  providers: [EventStore, MessageStatusRepository, MessageQueryRepository, StatusProjector, StatusProjection, StatusIngestService, StallDetector, StatusRebuilder],
   exports: [StatusIngestService, StallDetector, StatusRebuilder, OutboxModule],
 })
 export class StatusModule {}
