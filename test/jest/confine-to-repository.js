@@ -29,6 +29,14 @@ const ALLOWED = [
   '/var/run',
   '/var/lib/postgresql',
   path.dirname(process.execPath),
+  // Where the repository's dependencies and tools really are, when they are symlinks (a git worktree sharing them).
+  ...['node_modules', '.tools'].flatMap((dir) => {
+    try {
+      return [fs.realpathSync(path.join(ROOT, dir))];
+    } catch {
+      return [];
+    }
+  }),
 ];
 
 class OutsideRepositoryError extends Error {
