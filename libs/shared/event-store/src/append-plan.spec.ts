@@ -42,11 +42,16 @@ describe('planAppend', () => {
     ['a schema version of 0', { ...e('a', 'k'), schemaVersion: 0 }],
     ['data that is not JSON', { ...e('a', 'k'), data: undefined }],
     ['data with a cycle', e('a', 'k', 't1', (() => { const o: Record<string, unknown> = {}; o['self'] = o; return o; })())],
-    ['a NUL character in data, which jsonb refuses', e('a', 'k', 't1', { text: 'a\u0000b' })],
   ])('refuses %s with INVALID_EVENT naming the event', (_, bad) => {
     const attempt = () => planAppend([e('a', 'ok'), bad]);
     expect(attempt).toThrow(EventStoreError);
     expect(attempt).toThrow(/^event 1: /);
+  });
+
+  it('keeps text jsonb cannot store, replaced by U+FFFD, and says where in the metadata', () => {
+    const plan = planAppend([{ ...e('a', 'k', 't1', { text: 'a\u0000b', name: 'x\ud800' }), metadata: { wamid: 'w' } }]);
+    expect(JSON.parse(plan.rows.data[0]!)).toEqual({ text: 'a\uFFFDb', name: 'x\uFFFD' });
+    expect(JSON.parse(plan.rows.metadata[0]!)).toEqual({ wamid: 'w', repairedText: ['text', 'name'] });
   });
 
   it('accepts a backslash followed by "u0000" as plain text', () => {

@@ -1,5 +1,6 @@
 import { EventStoreError } from './event-store.errors';
 import { AppendOptions, NewEvent } from './event.types';
+import { needsRepair, repairText } from './text-repair';
 
 /** What one append sends to Postgres: each input once, as column arrays for unnest(). */
 export interface AppendPlan {
@@ -51,8 +52,10 @@ export function planAppend(events: readonly NewEvent[], options: AppendOptions =
     rows.streamIds.push(event.streamId);
     rows.types.push(event.type);
     rows.schemaVersions.push(event.schemaVersion);
-    rows.data.push(toJson(event.data, index, 'data'));
-    rows.metadata.push(toJson(event.metadata ?? {}, index, 'metadata'));
+    const data = storableJson(event.data, index, 'data');
+    rows.data.push(data.json);
+    const metadata = data.repaired.length > 0 ? { ...event.metadata, repairedText: data.repaired } : (event.metadata ?? {});
+    rows.metadata.push(storableJson(metadata, index, 'metadata').json);
     rows.idempotencyKeys.push(event.idempotencyKey);
     const stream = pairKey(event.tenantId, event.streamId);
     if (!streams.has(stream)) {
@@ -79,8 +82,6 @@ export function planAppend(events: readonly NewEvent[], options: AppendOptions =
 /** A collision-free map key for two strings (NUL cannot occur in Postgres text). */
 export const pairKey = (a: string, b: string): string => `${a}\u0000${b}`;
 
-const ESCAPED_NUL = /(?<!\\)(?:\\\\)*\\u0000/;
-
 function validate(event: NewEvent, index: number): void {
   for (const field of ['tenantId', 'streamId', 'type', 'idempotencyKey'] as const) {
     const value: unknown = event[field];
@@ -93,7 +94,12 @@ function validate(event: NewEvent, index: number): void {
   }
 }
 
-function toJson(value: unknown, index: number, field: string): string {
+/**
+ * The JSON text Postgres will store: text it cannot store (U+0000, lone
+ * surrogates) is replaced and its paths returned, so the event is kept and
+ * says so (text-repair.ts) instead of failing the whole batch.
+ */
+function storableJson(value: unknown, index: number, field: string): { json: string; repaired: string[] } {
   let json: string | undefined;
   try {
     json = JSON.stringify(value);
@@ -101,11 +107,7 @@ function toJson(value: unknown, index: number, field: string): string {
     throw new EventStoreError('INVALID_EVENT', `event ${index}: ${field} is not JSON (${(error as Error).message})`);
   }
   if (json === undefined) throw new EventStoreError('INVALID_EVENT', `event ${index}: ${field} is not JSON`);
-  // jsonb refuses the NUL character: fail here with the event's index rather
-  // than abort the transaction mid-batch. (An escaped backslash before "u0000"
-  // is plain text, hence the even-backslash guard.)
-  if (ESCAPED_NUL.test(json)) {
-    throw new EventStoreError('INVALID_EVENT', `event ${index}: ${field} contains U+0000, which jsonb cannot store`);
-  }
-  return json;
+  if (!needsRepair(json)) return { json, repaired: [] };
+  const repaired = repairText(value);
+  return { json: JSON.stringify(repaired.value), repaired: repaired.paths };
 }

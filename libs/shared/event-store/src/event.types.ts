@@ -16,6 +16,8 @@ export interface EventMetadata {
   correlationId?: string;
   /** The idempotency key of the event that caused this one. */
   causationId?: string;
+  /** Paths in `data` where text Postgres cannot store (U+0000, lone surrogates) was replaced by U+FFFD. */
+  repairedText?: string[];
   [key: string]: JsonValue | undefined;
 }
 

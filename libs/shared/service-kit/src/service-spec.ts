@@ -1,6 +1,6 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 
-import type { BackgroundWorker } from './background-work';
+import type { BackgroundTask } from '@wahooks/worker';
 
 /** What makes one consumer service different from the others; everything else is shared. */
 export interface ConsumerServiceSpec {
@@ -11,7 +11,7 @@ export interface ConsumerServiceSpec {
   /** The service's feature module (consumers, projections, read API). */
   feature: Type<unknown> | DynamicModule;
   /** Loops run beside the consumer (dispatchers, scanners), provided by the feature module; left out of one-off commands. The outbox relay always runs. */
-  workers?: Array<Type<BackgroundWorker>>;
+  workers?: Array<Type<BackgroundTask>>;
   /** HTTP body limit of the read/write API (default 10 MB). */
   bodyLimitBytes?: number;
 }
