@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 
-import { decodeAcceptedMessage, decodeRawWebhook, RecordBatch } from '@wahooks/consumer-runtime';
-import { RawHeaders } from '@wahooks/events-contract';
-import { EventStore, NewEvent } from '@wahooks/event-store';
+import { decodeAcceptedMessage, decodeRawWebhook } from '@wahooks/consumer-runtime';
+import type { ConsumedRecord } from '@wahooks/consumer-runtime';
+import { RawHeaders, Topics } from '@wahooks/events-contract';
+import { AppendedEvent, EventStore, NewEvent } from '@wahooks/event-store';
 import { decideOnStatus } from '@wahooks/fallback-domain';
 import type { StatusObserved } from '@wahooks/fallback-domain';
-import { OutboxRelay } from '@wahooks/outbox';
-import { PrismaService, TxClient } from '@wahooks/prisma';
+import { OutboxRelay, OutboxRepository } from '@wahooks/outbox';
+import { SqlTransactions, SqlTx } from '@wahooks/prisma';
+import { Applied, ApplyOptions, ProjectionIngest, ProjectionSpec, sourceOf } from '@wahooks/service-kit';
 
 import { acceptedObserved, preferenceChanged, statusObserved, toDomain, toNewEvent } from './fallback-events.mapper';
 import { FallbackMessageRepository } from './fallback-message.repository';
@@ -15,25 +17,41 @@ import { FallbackSettings } from './fallback-settings.service';
 import type { FallbackWorkspace } from './fallback-workspace';
 import { SmsDispatcher } from './sms-dispatcher.service';
 
-const TX_OPTIONS = { maxWait: 10_000, timeout: 60_000 };
-
-export interface IngestResult {
-  appended: number;
-  duplicates: number;
-  decided: number;
-}
-
 /**
- * Raw webhooks and send acknowledgements in, decisions and side effects out,
- * one transaction per batch: append the observations (duplicates skipped),
- * fold the new ones and decide on each in order, append the decisions, write
- * their outbox rows and SMS requests, update the projections, commit.
+ * Error-code policies as a projection: status observations and send
+ * acknowledgements in; folded message state, decisions (appended as events
+ * in the same transaction), their outbox rows and SMS requests out. Every
+ * row a chunk of events needs is loaded up front, one query per table and
+ * tenant, so a delivery of 20,000 failed statuses costs a handful of
+ * queries per chunk, not several per status.
  */
 @Injectable()
-export class FallbackIngestService {
+export class FallbackProjection implements ProjectionSpec {
+  readonly name = 'fallback';
+  readonly decode = {
+    /** Statuses and marketing preferences concern this service. */
+    [Topics.webhooksRaw]: (record: ConsumedRecord): NewEvent[] => {
+      const { tenantId, events: metaEvents } = decodeRawWebhook(record);
+      const metadata = { source: sourceOf(record), deliveryId: record.headers[RawHeaders.deliveryId], correlationId: record.headers[RawHeaders.traceparent] };
+      const out: NewEvent[] = [];
+      for (const e of metaEvents) {
+        if (e.kind === 'message.status') {
+          out.push(toNewEvent(tenantId, statusObserved(e), `fb:${e.idempotencyKey}`, metadata));
+        } else if (e.kind === 'user_preferences') {
+          const change = preferenceChanged(e, record.timestamp);
+          if (change) out.push(toNewEvent(tenantId, change, `fb:${e.idempotencyKey}`, metadata));
+        }
+      }
+      return out;
+    },
+    /** The recipient and template a time-based fallback needs. */
+    [Topics.messagesAccepted]: (record: ConsumedRecord): NewEvent[] => {
+      const { tenantId, accepted: a } = decodeAcceptedMessage(record);
+      return [toNewEvent(tenantId, acceptedObserved(a, record.timestamp), `fb-accepted:${a.wamid}:${a.internalMessageId}`, { source: sourceOf(record) })];
+    },
+  };
+
   constructor(
-    private readonly prisma: PrismaService,
-    private readonly store: EventStore,
     private readonly recorder: FallbackRecorder,
     private readonly messages: FallbackMessageRepository,
     private readonly settings: FallbackSettings,
@@ -41,73 +59,57 @@ export class FallbackIngestService {
     private readonly dispatcher: SmsDispatcher,
   ) {}
 
-  /** `whatsapp.webhooks.raw.v1`: statuses and marketing preferences concern this service. */
-  ingestRawBatch(batch: RecordBatch): Promise<IngestResult> {
-    const events: NewEvent[] = [];
-    for (const record of batch.records) {
-      const { tenantId, events: metaEvents } = decodeRawWebhook(record);
-      const metadata = {
-        source: { topic: batch.topic, partition: batch.partition, offset: record.offset },
-        deliveryId: record.headers[RawHeaders.deliveryId],
-        correlationId: record.headers[RawHeaders.traceparent],
-      };
-      for (const e of metaEvents) {
-        if (e.kind === 'message.status') {
-          events.push(toNewEvent(tenantId, statusObserved(e), `fb:${e.idempotencyKey}`, metadata));
-        } else if (e.kind === 'user_preferences') {
-          const change = preferenceChanged(e, record.timestamp);
-          if (change) events.push(toNewEvent(tenantId, change, `fb:${e.idempotencyKey}`, metadata));
-        }
+  async apply(tx: SqlTx, appended: readonly AppendedEvent[], { nowMs }: ApplyOptions): Promise<Applied> {
+    const ws = this.recorder.workspace(tx);
+    await ws.preload(appended);
+    // Everything the decisions below will ask for, loaded once.
+    const statuses = appended.map((e) => ({ e, d: toDomain(e) })).filter((x): x is { e: AppendedEvent; d: StatusObserved } => x.d?.type === 'status');
+    await ws.preloadRecipients(statuses.map(({ e, d }) => ({ tenantId: e.tenantId, wamid: d.wamid, ids: [d.recipientId, d.recipientUserId] })));
+    const retried = await this.retryBudgets(tx, ws, statuses.filter((s) => s.d.status === 'failed').map(({ e, d }) => ({ tenantId: e.tenantId, wamid: d.wamid })));
+
+    const decided: Decided[] = [];
+    for (const e of appended) {
+      await ws.applyRecorded(e);
+      const d = toDomain(e);
+      if (d?.type !== 'status') continue;
+      for (const decision of await this.decide(ws, e.tenantId, d, nowMs, retried)) {
+        await ws.fold(e.tenantId, decision);
+        decided.push({ tenantId: e.tenantId, wamid: d.wamid, event: decision, causationId: e.idempotencyKey });
       }
     }
-    return this.process(events);
+    const recorded = await this.recorder.record(tx, ws, decided);
+    await ws.flush();
+    return {
+      outbox: [],
+      afterCommit: () => {
+        if (recorded.effects === 0) return;
+        this.relay.kick();
+        this.dispatcher.kick();
+      },
+    };
   }
 
-  /** `whatsapp.messages.accepted.v1`: the recipient and template a time-based fallback needs. */
-  ingestAcceptedBatch(batch: RecordBatch): Promise<IngestResult> {
-    const events = batch.records.map((record) => {
-      const { tenantId, accepted: a } = decodeAcceptedMessage(record);
-      return toNewEvent(tenantId, acceptedObserved(a, record.timestamp), `fb-accepted:${a.wamid}:${a.internalMessageId}`, {
-        source: { topic: batch.topic, partition: batch.partition, offset: record.offset },
-      });
-    });
-    return this.process(events);
-  }
-
-  async process(events: NewEvent[], nowMs = Date.now()): Promise<IngestResult> {
-    if (events.length === 0) return { appended: 0, duplicates: 0, decided: 0 };
-    const result = await this.prisma.$transaction(async (tx) => {
-      const stored = await this.store.appendBatch(tx, events);
-      const ws = this.recorder.workspace(tx);
-      await ws.preload(stored.appended);
-      const decided: Decided[] = [];
-      const retriesInBatch = new Map<string, number>();
-      for (const e of stored.appended) {
-        await ws.applyRecorded(e);
-        const d = toDomain(e);
-        if (d?.type !== 'status') continue;
-        for (const decision of await this.decide(tx, ws, e.tenantId, d, nowMs, retriesInBatch)) {
-          await ws.fold(e.tenantId, decision);
-          decided.push({ tenantId: e.tenantId, wamid: d.wamid, event: decision, causationId: e.idempotencyKey });
-        }
-      }
-      const recorded = await this.recorder.record(tx, ws, decided);
-      await ws.flush();
-      return { appended: stored.appended.length, duplicates: stored.duplicates.length, decided: recorded.appended, effects: recorded.effects };
-    }, TX_OPTIONS);
-    if (result.effects > 0) {
-      this.relay.kick();
-      this.dispatcher.kick();
+  /** For each failed message's internal id: the wamids a retry was already requested for (the retry budget). */
+  private async retryBudgets(tx: SqlTx, ws: FallbackWorkspace, failed: Array<{ tenantId: string; wamid: string }>): Promise<Map<string, Set<string>>> {
+    const byTenant = new Map<string, Set<string>>();
+    for (const { tenantId, wamid } of failed) {
+      const internal = (await ws.message(tenantId, wamid)).state.internalMessageId;
+      if (internal) byTenant.set(tenantId, (byTenant.get(tenantId) ?? new Set()).add(internal));
     }
-    return { appended: result.appended, duplicates: result.duplicates, decided: result.decided };
+    const out = new Map<string, Set<string>>();
+    for (const [tenantId, internals] of byTenant) {
+      for (const [internal, wamids] of await this.messages.retriedWamids(tx, tenantId, [...internals])) out.set(budgetKey(tenantId, internal), wamids);
+    }
+    return out;
   }
 
-  private async decide(tx: TxClient, ws: FallbackWorkspace, tenantId: string, observed: StatusObserved, nowMs: number, retriesInBatch: Map<string, number>) {
+  private async decide(ws: FallbackWorkspace, tenantId: string, observed: StatusObserved, nowMs: number, retried: Map<string, Set<string>>) {
     const { state } = await ws.message(tenantId, observed.wamid);
     const suppression = await ws.suppression(tenantId, [state.recipient, state.recipientUserId]);
     const internal = state.internalMessageId;
-    const budgetKey = `${tenantId}\u0000${internal}`;
-    const retriesSoFar = internal && observed.status === 'failed' ? (await this.messages.retriesFor(tx, tenantId, internal, observed.wamid)) + (retriesInBatch.get(budgetKey) ?? 0) : 0;
+    const key = internal ? budgetKey(tenantId, internal) : undefined;
+    const earlier = key ? retried.get(key) : undefined;
+    const retriesSoFar = key && observed.status === 'failed' ? (earlier?.size ?? 0) - (earlier?.has(observed.wamid) ? 1 : 0) : 0;
     const out = decideOnStatus(state, observed, {
       overrides: this.settings.overridesFor(tenantId),
       suppressed: suppression?.suppressed ?? false,
@@ -115,7 +117,21 @@ export class FallbackIngestService {
       maxRetries: this.settings.maxRetriesFor(tenantId),
       nowMs,
     });
-    if (internal && out.some((d) => d.type === 'decided' && d.decision.action === 'retry')) retriesInBatch.set(budgetKey, (retriesInBatch.get(budgetKey) ?? 0) + 1);
+    // A retry decided in this chunk counts for the next failure of the same internal message.
+    if (key && out.some((d) => d.type === 'decided' && d.decision.action === 'retry')) retried.set(key, (earlier ?? new Set()).add(observed.wamid));
     return out;
+  }
+}
+
+const budgetKey = (tenantId: string, internalMessageId: string): string => `${tenantId}\u0000${internalMessageId}`;
+
+/**
+ * Raw webhooks and send acknowledgements in, decisions and side effects out,
+ * through the one ingest path (ProjectionIngest), in bounded chunks.
+ */
+@Injectable()
+export class FallbackIngestService extends ProjectionIngest {
+  constructor(spec: FallbackProjection, sql: SqlTransactions, store: EventStore, outbox: OutboxRepository, relay: OutboxRelay) {
+    super(spec, sql, store, outbox, relay);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import type { TxClient } from '@wahooks/prisma';
+import type { SqlTx } from '@wahooks/prisma';
 import { awaitingOutcomeSince, FallbackState } from '@wahooks/fallback-domain';
 
 /** A message's fold plus the last store position applied to it. */
@@ -42,7 +42,7 @@ function toColumns(m: ProjectedFallback): Record<string, unknown> {
 /** The `fallback_message` projection, written in the caller's transaction. */
 @Injectable()
 export class FallbackMessageRepository {
-  async load(tx: TxClient, tenantId: string, wamids: string[]): Promise<Map<string, ProjectedFallback>> {
+  async load(tx: SqlTx, tenantId: string, wamids: string[]): Promise<Map<string, ProjectedFallback>> {
     const rows = await tx.$queryRawUnsafe<Array<{ wamid: string; state: FallbackState; last_position: string | bigint }>>(
       `SELECT wamid, state, last_position FROM fallback_message WHERE tenant_id = $1 AND wamid = ANY($2::text[])`,
       tenantId,
@@ -51,7 +51,7 @@ export class FallbackMessageRepository {
     return new Map(rows.map((r) => [r.wamid, { tenantId, wamid: r.wamid, state: r.state, lastPosition: BigInt(r.last_position) }]));
   }
 
-  async upsert(tx: TxClient, messages: ProjectedFallback[]): Promise<void> {
+  async upsert(tx: SqlTx, messages: ProjectedFallback[]): Promise<void> {
     if (messages.length === 0) return;
     const updates = NAMES.filter((n) => n !== 'tenant_id' && n !== 'wamid').map((n) => `${n} = EXCLUDED.${n}`);
     await tx.$executeRawUnsafe(
@@ -62,19 +62,25 @@ export class FallbackMessageRepository {
     );
   }
 
-  /** Retry requests already made for other wamids of the same internal message: the retry budget. */
-  async retriesFor(tx: TxClient, tenantId: string, internalMessageId: string, exceptWamid: string): Promise<number> {
-    const [row] = await tx.$queryRawUnsafe<Array<{ n: bigint | number }>>(
-      `SELECT count(*) AS n FROM fallback_message WHERE tenant_id = $1 AND internal_message_id = $2 AND action = 'retry' AND wamid <> $3`,
+  /**
+   * The retry budget of many internal messages in one query: for each, the
+   * wamids a retry was already requested for (a message's own wamid is not
+   * one of its earlier retries, the caller leaves it out).
+   */
+  async retriedWamids(tx: SqlTx, tenantId: string, internalMessageIds: string[]): Promise<Map<string, Set<string>>> {
+    const out = new Map<string, Set<string>>();
+    if (internalMessageIds.length === 0) return out;
+    const rows = await tx.$queryRawUnsafe<Array<{ internal_message_id: string; wamid: string }>>(
+      `SELECT internal_message_id, wamid FROM fallback_message WHERE tenant_id = $1 AND internal_message_id = ANY($2::text[]) AND action = 'retry'`,
       tenantId,
-      internalMessageId,
-      exceptWamid,
+      internalMessageIds,
     );
-    return Number(row?.n ?? 0);
+    for (const r of rows) out.set(r.internal_message_id, (out.get(r.internal_message_id) ?? new Set()).add(r.wamid));
+    return out;
   }
 
   /** Messages accepted before `before` that have no outcome yet (time-based fallback). */
-  async awaitingBefore(tx: TxClient, before: Date, limit: number): Promise<Array<{ tenantId: string; wamid: string }>> {
+  async awaitingBefore(tx: SqlTx, before: Date, limit: number): Promise<Array<{ tenantId: string; wamid: string }>> {
     const rows = await tx.$queryRawUnsafe<Array<{ tenant_id: string; wamid: string }>>(
       `SELECT tenant_id, wamid FROM fallback_message WHERE awaiting_since IS NOT NULL AND awaiting_since < $1 ORDER BY awaiting_since LIMIT $2`,
       before,
@@ -83,7 +89,7 @@ export class FallbackMessageRepository {
     return rows.map((r) => ({ tenantId: r.tenant_id, wamid: r.wamid }));
   }
 
-  async truncate(tx: TxClient): Promise<void> {
+  async truncate(tx: SqlTx): Promise<void> {
     await tx.$executeRawUnsafe('TRUNCATE fallback_message, marketing_suppression');
   }
 }

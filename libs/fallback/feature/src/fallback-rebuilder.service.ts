@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 
 import { EventStore, rebuildProjection } from '@wahooks/event-store';
-import { PrismaService } from '@wahooks/prisma';
+import { SqlTransactions } from '@wahooks/prisma';
 
 import { toDomain } from './fallback-events.mapper';
 import { FallbackMessageRepository } from './fallback-message.repository';
@@ -22,14 +22,14 @@ export class FallbackRebuilder {
   private readonly logger = new Logger(FallbackRebuilder.name);
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly sql: SqlTransactions,
     private readonly store: EventStore,
     private readonly messages: FallbackMessageRepository,
     private readonly recorder: FallbackRecorder,
   ) {}
 
   async rebuild(): Promise<{ events: number; lastPosition: string }> {
-    const result = await rebuildProjection(this.store, this.prisma, {
+    const result = await rebuildProjection(this.store, this.sql, {
       checkpoint: FALLBACK_REBUILD_CHECKPOINT,
       truncate: (tx) => this.messages.truncate(tx),
       select: (e) => toDomain(e) !== undefined,

@@ -1,16 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 
 import { AppendOptions, EventStore } from '@wahooks/event-store';
-import type { TxClient } from '@wahooks/prisma';
+import type { SqlTx } from '@wahooks/prisma';
 import type { FallbackEvent, SuppressionChanged } from '@wahooks/fallback-domain';
 import { MetricsService } from '@wahooks/observability';
-import { OutboxRepository } from '@wahooks/outbox';
+import { OutboxMessage, OutboxRepository } from '@wahooks/outbox';
 
 import { decisionKey, toDomain, toNewEvent } from './fallback-events.mapper';
 import { FallbackMessageRepository } from './fallback-message.repository';
 import { FallbackWorkspace } from './fallback-workspace';
 import { effectsOf } from './side-effects';
-import { SmsRequestRepository } from './sms-request.repository';
+import { SmsPayload, SmsRequestRepository } from './sms-request.repository';
 import { SuppressionRepository } from './suppression.repository';
 
 export interface Decided {
@@ -43,7 +43,7 @@ export class FallbackRecorder {
     this.decisions = metrics.counter('wahooks_fallback_decisions_total', 'Fallback decisions stored, by kind and action', ['tenant', 'kind', 'action']);
   }
 
-  workspace(tx: TxClient): FallbackWorkspace {
+  workspace(tx: SqlTx): FallbackWorkspace {
     return new FallbackWorkspace(tx, this.messages, this.suppressions);
   }
 
@@ -51,11 +51,12 @@ export class FallbackRecorder {
    * `ws` must already hold the decisions folded (the caller decided on the
    * folded state); returns how many side effects were written.
    */
-  async record(tx: TxClient, ws: FallbackWorkspace, decided: Decided[], options: AppendOptions = {}): Promise<{ appended: number; effects: number }> {
+  async record(tx: SqlTx, ws: FallbackWorkspace, decided: Decided[], options: AppendOptions = {}): Promise<{ appended: number; effects: number }> {
     if (decided.length === 0) return { appended: 0, effects: 0 };
     const events = decided.map((x) => toNewEvent(x.tenantId, x.event, decisionKey(x.event, x.wamid), { wamid: x.wamid, ...(x.causationId ? { causationId: x.causationId } : {}) }));
     const result = await this.store.appendBatch(tx, events, options);
-    let effects = 0;
+    const outbox: OutboxMessage[] = [];
+    const sms: SmsPayload[] = [];
     for (const e of result.appended) {
       ws.notePosition(e);
       const d = toDomain(e);
@@ -63,13 +64,15 @@ export class FallbackRecorder {
       const state = wamid ? ws.state(e.tenantId, wamid) : undefined;
       if (!d || !state) continue;
       const fx = effectsOf(e.tenantId, d, state);
-      await this.outbox.add(tx, fx.outbox);
-      await this.sms.insert(tx, fx.sms);
-      effects += fx.outbox.length + fx.sms.length;
+      outbox.push(...fx.outbox);
+      sms.push(...fx.sms);
       const action = d.type === 'decided' ? d.decision.action : d.type === 'sms-completed' ? d.outcome : '';
       this.decisions.inc({ tenant: e.tenantId, kind: d.type, action });
       this.logger.log({ tenant: e.tenantId, wamid, kind: d.type, action, position: e.globalPosition.toString() }, `fallback ${d.type}`);
     }
-    return { appended: result.appended.length, effects };
+    // One statement each for the whole batch of decisions.
+    await this.outbox.add(tx, outbox);
+    await this.sms.insert(tx, sms);
+    return { appended: result.appended.length, effects: outbox.length + sms.length };
   }
 }

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@wahooks/event-store';
-import type { TxClient } from '@wahooks/prisma';
+import type { SqlTx } from '@wahooks/prisma';
 import { evolve, evolveSuppression, initialFallbackState } from '@wahooks/fallback-domain';
 import type { FallbackEvent, FallbackState, SuppressionChanged, SuppressionState } from '@wahooks/fallback-domain';
 
@@ -23,7 +23,7 @@ export class FallbackWorkspace {
   private readonly touchedSuppressions = new Set<string>();
 
   constructor(
-    private readonly tx: TxClient,
+    private readonly tx: SqlTx,
     private readonly messageRepo: FallbackMessageRepository,
     private readonly suppressionRepo: SuppressionRepository,
   ) {}
@@ -44,6 +44,22 @@ export class FallbackWorkspace {
       for (const [wamid, row] of await this.messageRepo.load(this.tx, tenantId, wamids)) this.messages.set(key(tenantId, wamid), row);
       await this.loadUsers(tenantId, [...w.users]);
     }
+  }
+
+  /**
+   * Loads, one query per tenant, the suppression rows of every recipient the
+   * decisions on these messages may ask about: the ids the statuses name
+   * and those the (preloaded) messages already know.
+   */
+  async preloadRecipients(items: ReadonlyArray<{ tenantId: string; wamid: string; ids: Array<string | null> }>): Promise<void> {
+    const byTenant = new Map<string, Set<string>>();
+    for (const { tenantId, wamid, ids } of items) {
+      const state = this.messages.get(key(tenantId, wamid))?.state;
+      const users = byTenant.get(tenantId) ?? new Set<string>();
+      for (const id of [...ids, state?.recipient ?? null, state?.recipientUserId ?? null]) if (id) users.add(id);
+      byTenant.set(tenantId, users);
+    }
+    for (const [tenantId, users] of byTenant) await this.loadUsers(tenantId, [...users]);
   }
 
   async message(tenantId: string, wamid: string): Promise<ProjectedFallback> {

@@ -7,7 +7,7 @@ import { TenancyModule } from '@wahooks/tenancy';
 
 import { FallbackController } from './fallback.controller';
 import { FallbackConsumer } from './fallback.consumer';
-import { FallbackIngestService } from './fallback-ingest.service';
+import { FallbackIngestService, FallbackProjection } from './fallback-ingest.service';
 import { FallbackMessageRepository } from './fallback-message.repository';
 import { FallbackQueryRepository } from './fallback-query.repository';
 import { FallbackRebuilder } from './fallback-rebuilder.service';
@@ -44,6 +44,7 @@ const smsProvider = {
     SmsRequestRepository,
     FallbackQueryRepository,
     FallbackRecorder,
+    FallbackProjection,
     FallbackIngestService,
     SmsDispatcher,
     UndeliveredScanner,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import type { TxClient } from '@wahooks/prisma';
+import type { SqlTx } from '@wahooks/prisma';
 
 /** What the provider is asked to do; stored with the row, sent as the request body. */
 export interface SmsPayload {
@@ -30,7 +30,7 @@ export interface ClaimedSms {
  */
 @Injectable()
 export class SmsRequestRepository {
-  async insert(tx: TxClient, payloads: SmsPayload[]): Promise<void> {
+  async insert(tx: SqlTx, payloads: SmsPayload[]): Promise<void> {
     if (payloads.length === 0) return;
     await tx.$executeRawUnsafe(
       `INSERT INTO fallback_sms (tenant_id, wamid, recipient, payload, idempotency_key)
@@ -42,35 +42,50 @@ export class SmsRequestRepository {
   }
 
   /**
-   * Claims due rows for this transaction; other dispatchers skip them. The
-   * lock is held while the provider is called, so a crash releases the row
-   * with its attempt uncounted and the next claim sends the same key again.
+   * Leases due rows: each is pushed `leaseMs` into the future (other
+   * dispatchers, and this one, skip it until then) and handed back. The
+   * provider is called after this transaction committed, never inside one;
+   * a crash during the call leaves the row to be claimed again when the
+   * lease runs out, and the next claim sends the same idempotency key, which
+   * the provider deduplicates into the same SMS.
    */
-  async claimDue(tx: TxClient, limit: number): Promise<ClaimedSms[]> {
+  async leaseDue(tx: SqlTx, limit: number, leaseMs: number): Promise<ClaimedSms[]> {
     const rows = await tx.$queryRawUnsafe<Array<{ id: bigint; tenant_id: string; wamid: string; payload: SmsPayload; attempts: number; superseded: boolean }>>(
-      `SELECT s.id, s.tenant_id, s.wamid, s.payload, s.attempts, (m.superseded_by IS NOT NULL) AS superseded
-       FROM fallback_sms s LEFT JOIN fallback_message m ON m.tenant_id = s.tenant_id AND m.wamid = s.wamid
-       WHERE s.status = 'pending' AND s.next_attempt_at <= now()
-       ORDER BY s.next_attempt_at, s.id LIMIT $1 FOR UPDATE OF s SKIP LOCKED`,
+      `WITH due AS (
+         SELECT s.id FROM fallback_sms s
+         WHERE s.status = 'pending' AND s.next_attempt_at <= now()
+         ORDER BY s.next_attempt_at, s.id LIMIT $1 FOR UPDATE OF s SKIP LOCKED
+       ),
+       leased AS (
+         UPDATE fallback_sms s SET next_attempt_at = now() + ($2::int * interval '1 millisecond')
+         FROM due WHERE s.id = due.id
+         RETURNING s.id, s.tenant_id, s.wamid, s.payload, s.attempts
+       )
+       SELECT l.*, (m.superseded_by IS NOT NULL) AS superseded
+       FROM leased l LEFT JOIN fallback_message m ON m.tenant_id = l.tenant_id AND m.wamid = l.wamid
+       ORDER BY l.id`,
       limit,
+      leaseMs,
     );
     return rows.map((r) => ({ id: BigInt(r.id), tenantId: r.tenant_id, wamid: r.wamid, payload: r.payload, attempts: r.attempts, superseded: r.superseded === true }));
   }
 
-  async complete(tx: TxClient, id: bigint, outcome: 'sent' | 'failed' | 'cancelled', attempts: number, detail: { providerMessageId?: string | null; error?: string | null }): Promise<void> {
-    await tx.$executeRawUnsafe(
-      `UPDATE fallback_sms SET status = $2, attempts = $3, provider_message_id = $4, last_error = $5, completed_at = now() WHERE id = $1`,
+  /** Only a pending row completes: a second dispatcher that raced past the lease finds it done and changes nothing. */
+  async complete(tx: SqlTx, id: bigint, outcome: 'sent' | 'failed' | 'cancelled', attempts: number, detail: { providerMessageId?: string | null; error?: string | null }): Promise<boolean> {
+    const n = await tx.$executeRawUnsafe(
+      `UPDATE fallback_sms SET status = $2, attempts = $3, provider_message_id = $4, last_error = $5, completed_at = now() WHERE id = $1 AND status = 'pending'`,
       id.toString(),
       outcome,
       attempts,
       detail.providerMessageId ?? null,
       detail.error ?? null,
     );
+    return n > 0;
   }
 
-  async reschedule(tx: TxClient, id: bigint, attempts: number, delayMs: number, error: string): Promise<void> {
+  async reschedule(tx: SqlTx, id: bigint, attempts: number, delayMs: number, error: string): Promise<void> {
     await tx.$executeRawUnsafe(
-      `UPDATE fallback_sms SET attempts = $2, last_error = $3, next_attempt_at = now() + ($4::int * interval '1 millisecond') WHERE id = $1`,
+      `UPDATE fallback_sms SET attempts = $2, last_error = $3, next_attempt_at = now() + ($4::int * interval '1 millisecond') WHERE id = $1 AND status = 'pending'`,
       id.toString(),
       attempts,
       error,
@@ -79,7 +94,7 @@ export class SmsRequestRepository {
   }
 
   /** Outcomes for the read API. */
-  async byWamids(db: TxClient, tenantId: string, wamids: string[]): Promise<Map<string, { status: string; attempts: number; lastError: string | null; providerMessageId: string | null; completedAt: Date | null }>> {
+  async byWamids(db: Pick<SqlTx, '$queryRawUnsafe'>, tenantId: string, wamids: string[]): Promise<Map<string, { status: string; attempts: number; lastError: string | null; providerMessageId: string | null; completedAt: Date | null }>> {
     if (wamids.length === 0) return new Map();
     const rows = await db.$queryRawUnsafe<Array<{ wamid: string; status: string; attempts: number; last_error: string | null; provider_message_id: string | null; completed_at: Date | null }>>(
       `SELECT wamid, status, attempts, last_error, provider_message_id, completed_at FROM fallback_sms WHERE tenant_id = $1 AND wamid = ANY($2::text[])`,

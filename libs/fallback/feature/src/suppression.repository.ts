@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import type { TxClient } from '@wahooks/prisma';
+import type { SqlTx } from '@wahooks/prisma';
 import type { SuppressionState } from '@wahooks/fallback-domain';
 
 export interface ProjectedSuppression {
@@ -22,7 +22,7 @@ const toState = (r: Row): SuppressionState => ({ user: r.user_key, suppressed: r
 /** The `marketing_suppression` projection: one row per user a tenant ever heard a preference from. */
 @Injectable()
 export class SuppressionRepository {
-  async load(tx: TxClient, tenantId: string, users: string[]): Promise<Map<string, ProjectedSuppression>> {
+  async load(tx: SqlTx, tenantId: string, users: string[]): Promise<Map<string, ProjectedSuppression>> {
     if (users.length === 0) return new Map();
     const rows = await tx.$queryRawUnsafe<Row[]>(
       `SELECT user_key, suppressed, source, changed_at, last_position FROM marketing_suppression WHERE tenant_id = $1 AND user_key = ANY($2::text[])`,
@@ -32,7 +32,7 @@ export class SuppressionRepository {
     return new Map(rows.map((r) => [r.user_key, { tenantId, state: toState(r), lastPosition: BigInt(r.last_position) }]));
   }
 
-  async upsert(tx: TxClient, rows: ProjectedSuppression[]): Promise<void> {
+  async upsert(tx: SqlTx, rows: ProjectedSuppression[]): Promise<void> {
     if (rows.length === 0) return;
     await tx.$executeRawUnsafe(
       `INSERT INTO marketing_suppression (tenant_id, user_key, suppressed, source, changed_at, last_position, updated_at)
@@ -54,11 +54,11 @@ export class SuppressionRepository {
   }
 
   /** Read API: one user (any of their ids), or the tenant's list. */
-  async find(db: TxClient, tenantId: string, users: string[]): Promise<SuppressionState | undefined> {
+  async find(db: SqlTx, tenantId: string, users: string[]): Promise<SuppressionState | undefined> {
     return [...(await this.load(db, tenantId, users)).values()].map((r) => r.state).sort((a, b) => b.changedAtMs - a.changedAtMs)[0];
   }
 
-  async list(db: TxClient, tenantId: string, options: { suppressedOnly: boolean; limit: number; before?: Date }): Promise<SuppressionState[]> {
+  async list(db: SqlTx, tenantId: string, options: { suppressedOnly: boolean; limit: number; before?: Date }): Promise<SuppressionState[]> {
     const rows = await db.$queryRawUnsafe<Row[]>(
       `SELECT user_key, suppressed, source, changed_at, last_position FROM marketing_suppression
        WHERE tenant_id = $1 AND ($2::boolean = false OR suppressed) AND ($3::timestamptz IS NULL OR changed_at < $3)

@@ -1,10 +1,11 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 
 import { ConcurrencyError, EventStore } from '@wahooks/event-store';
 import { decideUndelivered, evolve, initialFallbackState } from '@wahooks/fallback-domain';
 import type { FallbackEvent } from '@wahooks/fallback-domain';
 import { OutboxRelay } from '@wahooks/outbox';
-import { PrismaService } from '@wahooks/prisma';
+import { SqlTransactions } from '@wahooks/prisma';
+import { BackgroundTask } from '@wahooks/worker';
 
 import { fallbackStream, toDomain } from './fallback-events.mapper';
 import { FallbackMessageRepository } from './fallback-message.repository';
@@ -20,35 +21,38 @@ import { SmsDispatcher } from './sms-dispatcher.service';
  * append conflicts and the message is looked at again next pass).
  */
 @Injectable()
-export class UndeliveredScanner implements OnApplicationShutdown {
-  private readonly logger = new Logger(UndeliveredScanner.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+export class UndeliveredScanner extends BackgroundTask {
+  readonly name = 'undelivered-scan';
+  readonly idleMs: number;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly sql: SqlTransactions,
     private readonly store: EventStore,
     private readonly messages: FallbackMessageRepository,
     private readonly recorder: FallbackRecorder,
     private readonly settings: FallbackSettings,
     private readonly relay: OutboxRelay,
     private readonly dispatcher: SmsDispatcher,
-  ) {}
+  ) {
+    super();
+    this.idleMs = settings.config.scanIntervalMs;
+  }
 
-  start(): void {
-    if (this.settings.shortestUndeliveredMs() === 0) return;
-    this.timer = setInterval(() => {
-      this.running ??= this.scan(Date.now())
-        .catch((error: unknown) => this.logger.warn({ err: error }, 'undelivered scan failed'))
-        .finally(() => (this.running = undefined));
-    }, this.settings.config.scanIntervalMs);
+  protected override enabled(): boolean {
+    return this.settings.shortestUndeliveredMs() > 0;
+  }
+
+  /** One scan per interval. */
+  async round(): Promise<number> {
+    await this.scan(Date.now());
+    return 0;
   }
 
   /** One pass; returns how many SMS fallbacks it requested. */
   async scan(nowMs: number): Promise<number> {
     const shortest = this.settings.shortestUndeliveredMs();
     if (shortest === 0) return 0;
-    const candidates = await this.messages.awaitingBefore(this.prisma, new Date(nowMs - shortest), 500);
+    const candidates = await this.sql.run((tx) => this.messages.awaitingBefore(tx, new Date(nowMs - shortest), 500));
     let requested = 0;
     for (const c of candidates) {
       const afterMs = this.settings.undeliveredAfterMsFor(c.tenantId);
@@ -67,7 +71,7 @@ export class UndeliveredScanner implements OnApplicationShutdown {
   }
 
   private decideOne(tenantId: string, wamid: string, nowMs: number, afterMs: number): Promise<number> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.sql.run(async (tx) => {
       const stream = await this.store.readStream(tx, tenantId, fallbackStream(wamid));
       const state = stream.reduce((s, e) => {
         const d = toDomain(e);
@@ -84,10 +88,5 @@ export class UndeliveredScanner implements OnApplicationShutdown {
       await ws.flush();
       return r.appended;
     });
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
   }
 }

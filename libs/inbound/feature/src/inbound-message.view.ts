@@ -47,6 +47,19 @@ export interface InboundMessageV1 {
     freeEntryPoint: { open: boolean; expiresAt: string } | null;
   };
   raw?: unknown;
+  /**
+   * Where text Postgres cannot store (U+0000, lone UTF-16 surrogates) was
+   * replaced by U+FFFD (paths in the stored event's data, e.g. `content.body`);
+   * the raw record on whatsapp.webhooks.raw.v1 keeps what the customer sent.
+   */
+  textRepaired?: string[];
+  /**
+   * Set on the published record only, when the whole view would not fit a
+   * Kafka record: the content is left out and the full message is read
+   * from `GET /v1/inbound/messages/<wamid>` (a 3 MB delivery can carry one
+   * text of that size; the topics keep Kafka's 1 MiB record limit).
+   */
+  contentOmitted?: { bytes: number; readFrom: string };
 }
 
 /**
@@ -96,6 +109,8 @@ export interface ViewInput {
   context: ConversationContext;
   opensWindow: boolean;
   window: WindowView;
+  /** From the stored event's metadata (see InboundMessageV1.textRepaired). */
+  textRepaired?: string[] | undefined;
 }
 
 export function toView(i: ViewInput): InboundMessageV1 {
@@ -136,6 +151,22 @@ export function toView(i: ViewInput): InboundMessageV1 {
       freeEntryPoint: i.window.freeEntryPoint ? { open: i.window.freeEntryPoint.open, expiresAt: new Date(i.window.freeEntryPoint.expiresAtMs).toISOString() } : null,
     },
     ...(d.raw !== undefined ? { raw: d.raw } : {}),
+    ...(i.textRepaired && i.textRepaired.length > 0 ? { textRepaired: i.textRepaired } : {}),
+  };
+}
+
+/** Larger views are published without their content (and raw): see InboundMessageV1.contentOmitted. */
+export const MAX_PUBLISHED_VIEW_BYTES = 512 * 1024;
+
+/** The view as published on the messages topic: whole when it fits, else with its content left out and where to read it. */
+export function publishedView(v: InboundMessageV1): InboundMessageV1 {
+  const bytes = Buffer.byteLength(JSON.stringify(v));
+  if (bytes <= MAX_PUBLISHED_VIEW_BYTES) return v;
+  const { raw: _raw, ...rest } = v;
+  return {
+    ...rest,
+    content: { type: v.content.type } as InboundMessageV1['content'],
+    contentOmitted: { bytes, readFrom: `/v1/inbound/messages/${encodeURIComponent(v.wamid)}` },
   };
 }
 

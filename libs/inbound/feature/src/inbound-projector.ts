@@ -11,7 +11,7 @@ import { conversationIdOf, ConversationRepository } from './conversation.reposit
 import { CustomerWorkset } from './customer-workset';
 import { asMessageData, InboundEventTypes, InboundMessageData, messageTimeMs } from './inbound-events.mapper';
 import { InboundMessageRepository, MessageRow } from './inbound-message.repository';
-import { ContactMergedV1, customerReplied, InboundMessageV1, toView } from './inbound-message.view';
+import { ContactMergedV1, customerReplied, InboundMessageV1, publishedView, toView } from './inbound-message.view';
 import { MediaJob, MediaRepository } from './media.repository';
 
 export interface ProjectionResult {
@@ -96,6 +96,7 @@ export class InboundProjector {
         context: placed.context,
         opensWindow: m.opensWindow,
         window: windowAt(placed.conversation.state.window, time.atMs),
+        textRepaired: e.metadata.repairedText,
       });
       rows.push({ tenantId, view, contextWamid: d.context?.id ?? null, replyToInternalId, position: e.globalPosition });
       out.messages.push(view);
@@ -167,7 +168,7 @@ function mergePublication(tenantId: string, merge: ContactMerge, causedByWamid: 
 
 function publications(view: InboundMessageV1, opens: boolean): OutboxMessage[] {
   const out: OutboxMessage[] = [
-    { tenantId: view.tenantId, topic: InboundTopics.messages, key: view.tenantId, payload: view, idempotencyKey: `inbound-message:${view.wamid}` },
+    { tenantId: view.tenantId, topic: InboundTopics.messages, key: view.tenantId, payload: publishedView(view), idempotencyKey: `inbound-message:${view.wamid}` },
   ];
   // Only what the customer wrote stops follow-ups; WhatsApp's system notices do not.
   if (opens) out.push({ tenantId: view.tenantId, topic: InboundTopics.customerReplied, key: view.tenantId, payload: customerReplied(view), idempotencyKey: `customer-replied:${view.wamid}` });

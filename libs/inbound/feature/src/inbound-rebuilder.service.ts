@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 
 import { EventStore, rebuildProjection } from '@wahooks/event-store';
-import { PrismaService } from '@wahooks/prisma';
+import { SqlTransactions } from '@wahooks/prisma';
 
 import { ContactRepository } from './contact.repository';
 import { ConversationRepository } from './conversation.repository';
@@ -24,7 +24,7 @@ export class InboundRebuilder {
   private readonly logger = new Logger(InboundRebuilder.name);
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly sql: SqlTransactions,
     private readonly store: EventStore,
     private readonly projector: InboundProjector,
     private readonly contacts: ContactRepository,
@@ -33,7 +33,7 @@ export class InboundRebuilder {
   ) {}
 
   async rebuild(): Promise<{ events: number; lastPosition: string }> {
-    const result = await rebuildProjection(this.store, this.prisma, {
+    const result = await rebuildProjection(this.store, this.sql, {
       checkpoint: INBOUND_REBUILD_CHECKPOINT,
       truncate: async (tx) => {
         await this.messages.truncate(tx);

@@ -9,7 +9,7 @@ import { ContactRepository } from './contact.repository';
 import { ConversationRepository } from './conversation.repository';
 import { InboundController } from './inbound.controller';
 import { InboundConsumer } from './inbound.consumer';
-import { InboundIngestService } from './inbound-ingest.service';
+import { InboundIngestService, InboundProjection } from './inbound-ingest.service';
 import { InboundMessageRepository } from './inbound-message.repository';
 import { InboundProjector } from './inbound-projector';
 import { InboundQueryRepository } from './inbound-query.repository';
@@ -39,6 +39,7 @@ const mediaStorage = {
     MediaRepository,
     InboundQueryRepository,
     InboundProjector,
+    InboundProjection,
     InboundIngestService,
     MediaFetcher,
     InboundRebuilder,

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import { APP_CONFIG, AppConfig, graphConfigFor } from '@wahooks/config';
 import { backoffMs } from '@wahooks/consumer-runtime';
@@ -7,6 +7,7 @@ import { EventStore, NewEvent } from '@wahooks/event-store';
 import { MetricsService } from '@wahooks/observability';
 import { OutboxMessage, OutboxRelay, OutboxRepository } from '@wahooks/outbox';
 import { SqlTransactions } from '@wahooks/prisma';
+import { BackgroundTask } from '@wahooks/worker';
 
 import { DownloadOutcome, downloadMedia } from './graph-media.client';
 import { INBOUND_SCHEMA_VERSION, InboundEventTypes, inboundStream } from './inbound-events.mapper';
@@ -26,12 +27,10 @@ type Settled = { job: ClaimedMedia; outcome: DownloadOutcome; storageKey?: strin
  * backoff up to INBOUND_MEDIA_MAX_ATTEMPTS, then recorded as failed.
  */
 @Injectable()
-export class MediaFetcher implements OnApplicationShutdown {
+export class MediaFetcher extends BackgroundTask {
+  readonly name = 'media-fetch';
+  readonly idleMs: number;
   private readonly logger = new Logger(MediaFetcher.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private started = false;
-  private stopped = false;
   private readonly attemptsMetric;
 
   constructor(
@@ -44,24 +43,14 @@ export class MediaFetcher implements OnApplicationShutdown {
     @Inject(MEDIA_STORAGE) private readonly storage: MediaStorage,
     metrics: MetricsService,
   ) {
+    super();
+    this.idleMs = config.inbound.media.pollMs;
     this.attemptsMetric = metrics.counter('wahooks_inbound_media_attempts_total', 'Media download attempts, by result', ['tenant', 'result']);
   }
 
-  start(): void {
-    this.started = true;
-    this.timer = setInterval(() => this.kick(), this.config.inbound.media.pollMs);
-    this.kick();
-  }
-
-  kick(): void {
-    if (!this.started || this.stopped || this.running) return;
-    this.running = this.drain()
-      .catch((error: unknown) => this.logger.warn({ err: error }, 'media round failed; will retry'))
-      .finally(() => (this.running = undefined));
-  }
-
+  /** Rounds until nothing is due (tests and tools; the worker does the same round by round). */
   async drain(): Promise<void> {
-    while (!this.stopped && (await this.round()) > 0);
+    while ((await this.round()) > 0);
   }
 
   /** One claim-download-record round; returns how many rows it handled. */
@@ -136,11 +125,5 @@ export class MediaFetcher implements OnApplicationShutdown {
       event: { tenantId: job.tenantId, streamId: inboundStream(job.wamid), type, schemaVersion: INBOUND_SCHEMA_VERSION, data: payload, idempotencyKey: key, metadata: { wamid: job.wamid } },
       message: { tenantId: job.tenantId, topic: InboundTopics.media, key: job.tenantId, payload, idempotencyKey: key },
     };
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    await this.running;
   }
 }

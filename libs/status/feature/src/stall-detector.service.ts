@@ -1,8 +1,9 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 
 import { APP_CONFIG, AppConfig } from '@wahooks/config';
 import { NewEvent } from '@wahooks/event-store';
 import { findStalled, StallLimits } from '@wahooks/status-domain';
+import { BackgroundTask } from '@wahooks/worker';
 
 import { MessageQueryRepository } from './message-query.repository';
 import { messageStream, STATUS_SCHEMA_VERSION, StatusEventTypes } from './status-events.mapper';
@@ -15,23 +16,23 @@ import { StatusIngestService } from './status-ingest.service';
  * The projection turns it into an alert on the alerts topic.
  */
 @Injectable()
-export class StallDetector implements OnApplicationShutdown {
-  private readonly logger = new Logger(StallDetector.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+export class StallDetector extends BackgroundTask {
+  readonly name = 'stall-scan';
+  readonly idleMs: number;
 
   constructor(
     private readonly query: MessageQueryRepository,
     private readonly ingest: StatusIngestService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    super();
+    this.idleMs = config.stall.scanIntervalMs;
+  }
 
-  start(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.scan(Date.now())
-        .catch((error: unknown) => this.logger.warn({ err: error }, 'stall scan failed'))
-        .finally(() => (this.running = undefined));
-    }, this.config.stall.scanIntervalMs);
+  /** One scan per interval: a pass that found stalls is not repeated at once (they are recorded). */
+  async round(): Promise<number> {
+    await this.scan(Date.now());
+    return 0;
   }
 
   limitsFor(tenantId: string): StallLimits {
@@ -63,10 +64,5 @@ export class StallDetector implements OnApplicationShutdown {
     }
     if (events.length > 0) await this.ingest.appendAndApply(events);
     return events.length;
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
   }
 }

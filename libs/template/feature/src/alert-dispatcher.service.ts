@@ -1,9 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import { APP_CONFIG, AppConfig } from '@wahooks/config';
 import type { EventStoreTx } from '@wahooks/event-store';
 import { MetricsService } from '@wahooks/observability';
-import { PrismaService } from '@wahooks/prisma';
+import { SqlTransactions } from '@wahooks/prisma';
+import { BackgroundTask } from '@wahooks/worker';
 import { AttemptResult, classifyAttempt, DELIVERY_ID_HEADER, nextAttemptDelayMs, SIGNATURE_HEADER, signAlertBody } from '@wahooks/template-domain';
 
 import { AlertEndpointRepository } from './alert-endpoint.repository';
@@ -23,63 +24,64 @@ interface DueRow {
 type Outcome = 'delivered' | 'retry' | 'rejected' | 'gave_up';
 
 /**
- * Sends alert deliveries. Rows are claimed with FOR UPDATE SKIP LOCKED and
- * held for the attempt, so replicas never send the same row at once; the
- * result and the attempt log commit together. A crash after the receiver's
- * 2xx but before the commit sends again with the same delivery id, which
+ * Sends alert deliveries, on the polling worker. A round leases due rows in
+ * one short transaction (replicas never send the same row at once), POSTs
+ * them outside any transaction, then writes each result and its attempt log
+ * in a second one. A crash after the receiver's 2xx but before that commit
+ * sends again, once the lease runs out, with the same delivery id, which
  * receivers use to deduplicate (at-least-once, like every webhook sender).
  */
 @Injectable()
-export class AlertDispatcher implements OnApplicationShutdown {
+export class AlertDispatcher extends BackgroundTask {
+  readonly name = 'alert-dispatch';
+  readonly idleMs: number;
   private readonly logger = new Logger(AlertDispatcher.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
   private readonly outcomes;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly sql: SqlTransactions,
     private readonly endpoints: AlertEndpointRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     metrics: MetricsService,
   ) {
+    super();
+    this.idleMs = config.alerts.dispatchIntervalMs;
     this.outcomes = metrics.counter('wahooks_alert_delivery_attempts_total', 'Alert webhook attempts by outcome', ['outcome']);
   }
 
-  start(): void {
-    this.timer = setInterval(() => this.kick(), this.config.alerts.dispatchIntervalMs);
-  }
-
-  kick(): void {
-    if (this.stopped || this.running) return;
-    this.running = this.drain()
-      .catch((error: unknown) => this.logger.warn({ err: error }, 'alert dispatch round failed; will retry'))
-      .finally(() => (this.running = undefined));
-  }
-
-  /** Sends every due delivery; returns when none is due. */
+  /** Sends every due delivery; returns when none is due (tests and tools). */
   async drain(): Promise<void> {
-    while (!this.stopped && (await this.round()) > 0);
+    while ((await this.round()) > 0);
   }
 
-  private round(): Promise<number> {
-    return this.prisma.$transaction(
-      async (tx) => {
-        const due = await tx.$queryRawUnsafe<DueRow[]>(
-          `SELECT d.id::text AS id, d.delivery_id, d.tenant_id, d.body, d.attempts, d.created_at, e.url, encode(e.signing_secret, 'base64') AS signing_secret
-           FROM alert_deliveries d JOIN alert_endpoints e ON e.tenant_id = d.tenant_id
+  async round(): Promise<number> {
+    // Longer than every attempt of the round (they run in parallel, each bounded by the timeout).
+    const leaseMs = this.config.alerts.timeoutMs * 2 + 30_000;
+    const due = await this.sql.run((tx) =>
+      tx.$queryRawUnsafe<DueRow[]>(
+        `WITH due AS (
+           SELECT d.id FROM alert_deliveries d
            WHERE d.status = 'pending' AND d.next_attempt_at <= now()
-           ORDER BY d.next_attempt_at LIMIT $1 FOR UPDATE OF d SKIP LOCKED`,
-          this.config.alerts.dispatchBatch,
-        );
-        // The POSTs go out together; their outcomes are written one after another,
-        // because one transaction is one connection and pg runs one query at a time.
-        const attempts = await Promise.all(due.map((row) => this.attempt(row)));
-        for (const [i, row] of due.entries()) await this.record(tx, row, attempts[i]!);
-        return due.length;
-      },
-      { maxWait: 10_000, timeout: this.config.alerts.timeoutMs + 30_000 },
+           ORDER BY d.next_attempt_at LIMIT $1 FOR UPDATE OF d SKIP LOCKED
+         ),
+         leased AS (
+           UPDATE alert_deliveries d SET next_attempt_at = now() + ($2::int * interval '1 millisecond')
+           FROM due WHERE d.id = due.id
+           RETURNING d.id, d.delivery_id, d.tenant_id, d.body, d.attempts, d.created_at
+         )
+         SELECT l.id::text AS id, l.delivery_id, l.tenant_id, l.body, l.attempts, l.created_at, e.url, encode(e.signing_secret, 'base64') AS signing_secret
+         FROM leased l JOIN alert_endpoints e ON e.tenant_id = l.tenant_id`,
+        this.config.alerts.dispatchBatch,
+        leaseMs,
+      ),
     );
+    if (due.length === 0) return 0;
+    const attempts = await Promise.all(due.map((row) => this.attempt(row)));
+    // One transaction is one connection, and pg runs one query at a time on it: outcomes are written one after another.
+    await this.sql.run(async (tx) => {
+      for (const [i, row] of due.entries()) await this.record(tx, row, attempts[i]!);
+    });
+    return due.length;
   }
 
   private async attempt(row: DueRow): Promise<{ result: AttemptResult; durationMs: number }> {
@@ -97,9 +99,10 @@ export class AlertDispatcher implements OnApplicationShutdown {
     const statusCode = result.kind === 'response' ? result.status : null;
     const error = result.kind === 'network' ? result.message : result.kind === 'timeout' ? `timeout after ${this.config.alerts.timeoutMs} ms` : classified === 'delivered' ? null : `HTTP ${result.status}`;
     const status = outcome === 'delivered' ? 'delivered' : outcome === 'retry' ? 'pending' : 'failed';
+    // Only a pending row is updated: a dispatcher that raced past the lease finds it finished and changes nothing.
     await tx.$executeRawUnsafe(
       `UPDATE alert_deliveries SET status = $2, attempts = $3, last_status_code = $4, last_error = $5,
-         next_attempt_at = $6, finished_at = CASE WHEN $2 = 'pending' THEN NULL ELSE now() END WHERE id = $1::bigint`,
+         next_attempt_at = $6, finished_at = CASE WHEN $2 = 'pending' THEN NULL ELSE now() END WHERE id = $1::bigint AND status = 'pending'`,
       row.id, status, attempt, statusCode, error, new Date(Date.now() + (delay ?? 0)),
     );
     await tx.$executeRawUnsafe(
@@ -134,11 +137,5 @@ export class AlertDispatcher implements OnApplicationShutdown {
       const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
       return { kind: 'network', message: `${error instanceof Error ? error.message : String(error)}${cause}`.slice(0, 500) };
     }
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    await this.running;
   }
 }

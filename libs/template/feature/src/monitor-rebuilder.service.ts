@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 
 import { EventStore, rebuildProjection } from '@wahooks/event-store';
-import { PrismaService } from '@wahooks/prisma';
+import { SqlTransactions } from '@wahooks/prisma';
 
 import { isMonitorEvent } from './monitor-events.mapper';
 import { MonitorProjector } from './monitor-projector';
@@ -21,14 +21,14 @@ export class MonitorRebuilder {
   private readonly logger = new Logger(MonitorRebuilder.name);
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly sql: SqlTransactions,
     private readonly store: EventStore,
     private readonly repo: MonitorStateRepository,
     private readonly projector: MonitorProjector,
   ) {}
 
   async rebuild(): Promise<{ events: number; lastPosition: string }> {
-    const result = await rebuildProjection(this.store, this.prisma, {
+    const result = await rebuildProjection(this.store, this.sql, {
       checkpoint: REBUILD_CHECKPOINT,
       truncate: (tx) => this.repo.truncate(tx),
       select: isMonitorEvent,

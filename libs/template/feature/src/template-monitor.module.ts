@@ -9,7 +9,7 @@ import { AlertEndpointRepository } from './alert-endpoint.repository';
 import { AlertRepository } from './alert.repository';
 import { AlertEndpointAdminController, AlertsController } from './alerts.controller';
 import { MonitorConsumer } from './monitor.consumer';
-import { MonitorIngestService } from './monitor-ingest.service';
+import { MonitorIngestService, MonitorProjection } from './monitor-ingest.service';
 import { MonitorProjector } from './monitor-projector';
 import { MonitorQueryRepository } from './monitor-query.repository';
 import { MonitorRebuilder } from './monitor-rebuilder.service';
@@ -27,6 +27,7 @@ import { WabaHealthController } from './waba-health.controller';
     MonitorStateRepository,
     MonitorQueryRepository,
     MonitorProjector,
+    MonitorProjection,
     MonitorIngestService,
     MonitorRebuilder,
     AlertRepository,
