@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Routes the platform URL's unrouted entries to tenants registered since (see docs/intake.md).
+set -euo pipefail
+source "$(dirname "$0")/lib/node.sh"
+source "$(dirname "$0")/lib/env.sh"
+ensure_node
+[ -f "$ROOT/dist/tools/dlq-replay/src/unrouted-main.js" ] || bash "$ROOT/scripts/build.sh" >/dev/null
+exec node "$ROOT/dist/tools/dlq-replay/src/unrouted-main.js" "$@"
