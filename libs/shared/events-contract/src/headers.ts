@@ -11,8 +11,6 @@ export const RawHeaders = {
   signature: 'x-hub-signature-256',
   /** "tenant-url" (per-tenant Meta app) or "platform-url" (shared app, split per tenant). */
   route: 'wahooks-route',
-  /** For platform-url splits: the index of this part and how many parts the POST yielded. */
-  part: 'wahooks-part',
   /** For platform-url splits: the original raw body, kept for audit (the value is the tenant's part). */
   originalBody: 'wahooks-original-body',
   /** W3C trace context. */
