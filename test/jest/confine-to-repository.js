@@ -11,6 +11,24 @@ const os = require('node:os');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..', '..');
+const PARENT = path.dirname(ROOT);
+const TMP = [fs.realpathSync(os.tmpdir()), os.tmpdir()];
+/** Where the repository's dependencies and tools really are, when they are symlinks (a git worktree sharing them). */
+const DEPENDENCIES = ['node_modules', '.tools'].flatMap((dir) => {
+  try {
+    return [fs.realpathSync(path.join(ROOT, dir))];
+  } catch {
+    return [];
+  }
+});
+/**
+ * Folders beside the repository are exactly what a plain clone lacks, so they
+ * are refused even when the clone sits in a temporary or system directory
+ * (CI's clone may be under /tmp); only a clone placed directly in the
+ * temporary directory leaves them to the allowed list (they are the other
+ * tests' temporary files then).
+ */
+const BESIDE_REFUSED = !TMP.includes(PARENT);
 const ALLOWED = [
   ROOT,
   fs.realpathSync(os.tmpdir()),
@@ -29,14 +47,7 @@ const ALLOWED = [
   '/var/run',
   '/var/lib/postgresql',
   path.dirname(process.execPath),
-  // Where the repository's dependencies and tools really are, when they are symlinks (a git worktree sharing them).
-  ...['node_modules', '.tools'].flatMap((dir) => {
-    try {
-      return [fs.realpathSync(path.join(ROOT, dir))];
-    } catch {
-      return [];
-    }
-  }),
+  ...DEPENDENCIES,
 ];
 
 class OutsideRepositoryError extends Error {
@@ -61,6 +72,8 @@ function check(target) {
   if (Buffer.isBuffer(p)) p = p.toString();
   if (typeof p !== 'string') return;
   const resolved = path.resolve(p);
+  if (inside(resolved, ROOT) || DEPENDENCIES.some((root) => inside(resolved, root))) return;
+  if (BESIDE_REFUSED && inside(resolved, PARENT)) throw new OutsideRepositoryError(resolved);
   if (!ALLOWED.some((root) => inside(resolved, root))) throw new OutsideRepositoryError(resolved);
 }
 
@@ -105,4 +118,4 @@ if (!fs.__confinedToRepository) {
   fs.__confinedToRepository = true;
 }
 
-module.exports = { OutsideRepositoryError, ROOT };
+module.exports = { OutsideRepositoryError, ROOT, BESIDE_REFUSED };

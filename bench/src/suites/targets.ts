@@ -21,7 +21,8 @@ export interface StartedTarget {
 const benchEnv = (ctx: BenchContext, secret: string): NodeJS.ProcessEnv => ({
   ...ctx.env,
   BENCH_APP_SECRET: secret,
-  BENCH_TOPIC: Topics.webhooksRaw,
+  // The broker's name: the baseline writes with a plain kafkajs producer, in the services' namespace.
+  BENCH_TOPIC: `${String(ctx.env['KAFKA_TOPIC_PREFIX'] ?? '')}${Topics.webhooksRaw}`,
   KAFKAJS_NO_PARTITIONER_WARNING: '1',
 });
 

@@ -18,7 +18,7 @@ import { deadLetterTopic } from '@wahooks/events-contract';
 import { KafkaClients } from '@wahooks/kafka';
 import { createRootLogger } from '@wahooks/observability';
 
-import { replayDeadLetters } from './replay';
+import { replayDeadLetters } from '@wahooks/consumer-runtime';
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({

@@ -15,7 +15,7 @@ import { KafkaClients } from '@wahooks/kafka';
 import { createRootLogger } from '@wahooks/observability';
 import { DatabasePool, SqlTransactions } from '@wahooks/prisma';
 
-import { replayUnrouted, TenantRoutes } from './unrouted';
+import { replayUnrouted, TenantRoutes } from '@wahooks/consumer-runtime';
 
 async function loadRoutes(sql: SqlTransactions): Promise<TenantRoutes> {
   const rows = await sql.query<Array<{ kind: 'waba' | 'phone'; id: string; tenant_id: string }>>(

@@ -23,6 +23,7 @@ import { SmsDispatcher } from './sms-dispatcher.service';
 @Injectable()
 export class UndeliveredScanner extends BackgroundTask {
   readonly name = 'undelivered-scan';
+  override readonly firstRoundAfterIdle = true;
   readonly idleMs: number;
 
   constructor(

@@ -5,3 +5,5 @@ export * from './failure-policy';
 export * from './kafka-batch.server';
 export * from './rethrow-rpc.filter';
 export * from './record-decoders';
+export * from './dead-letter-replay';
+export * from './unrouted-replay';

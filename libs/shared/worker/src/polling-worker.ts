@@ -9,6 +9,8 @@ export interface PollingTask {
   readonly name: string;
   /** How long to wait between rounds when the last one found nothing. */
   readonly idleMs: number;
+  /** Scans wait one interval before their first round (default: a round at start, to drain what waits). */
+  readonly firstRoundAfterIdle?: boolean;
   /**
    * One round: lease or claim what is due, do it, record it. Returns how
    * many items it handled; more than zero runs the next round at once, so a
@@ -63,7 +65,7 @@ export class PollingWorker {
   start(): void {
     if (this.started) return;
     this.started = true;
-    this.schedule(0);
+    this.schedule(this.task.firstRoundAfterIdle ? this.task.idleMs : 0);
   }
 
   /** A round as soon as the one in flight (if any) ends. */
@@ -133,6 +135,7 @@ export class PollingWorker {
 export abstract class BackgroundTask implements PollingTask {
   abstract readonly name: string;
   abstract readonly idleMs: number;
+  readonly firstRoundAfterIdle: boolean = false;
   abstract round(): Promise<number>;
   private worker: PollingWorker | undefined;
 

@@ -18,6 +18,7 @@ import { StatusIngestService } from './status-ingest.service';
 @Injectable()
 export class StallDetector extends BackgroundTask {
   readonly name = 'stall-scan';
+  override readonly firstRoundAfterIdle = true;
   readonly idleMs: number;
 
   constructor(

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import { DlqHeaders, originOf, retryRecordFor } from '@wahooks/consumer-runtime';
+import { DlqHeaders, originOf, retryRecordFor } from './dlq';
 import { ConsumedRecord, readToEnd, type KafkaClients } from '@wahooks/kafka';
 
 export interface ReplayOptions {

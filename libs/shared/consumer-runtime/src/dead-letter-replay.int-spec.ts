@@ -1,11 +1,11 @@
 import pino from 'pino';
 
-import { DlqHeaders } from '@wahooks/consumer-runtime';
+import { DlqHeaders } from './dlq';
 import { deadLetterTopic, groupTopicSpecs, retryTopic } from '@wahooks/events-contract';
 import { KafkaClients } from '@wahooks/kafka';
 import { physicalTopic, testKafka, TopicReader } from '@wahooks/testing';
 
-import { replayDeadLetters } from './replay';
+import { replayDeadLetters } from './dead-letter-replay';
 
 const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
 const settings = { brokers, clientId: 'replay-test', topicPrefix: process.env['KAFKA_TOPIC_PREFIX'] ?? '' };

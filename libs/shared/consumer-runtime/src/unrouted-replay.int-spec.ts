@@ -4,7 +4,7 @@ import { RawHeaders, Topics } from '@wahooks/events-contract';
 import { KafkaClients } from '@wahooks/kafka';
 import { signLikeMeta, SpawnedApp, testConfig, TopicReader, uniqueId, uniqueMetaId } from '@wahooks/testing';
 
-import { replayUnrouted, TenantRoutes } from './unrouted';
+import { replayUnrouted, TenantRoutes } from './unrouted-replay';
 
 const config = testConfig();
 
