@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 import { provisionTenant, ProvisionedTenant, signLikeMeta, SpawnedApp } from '@wahooks/testing';
 
@@ -58,4 +59,16 @@ export async function tenants(adminUrl: string, token: string, n: number): Promi
   const out: ProvisionedTenant[] = [];
   for (let i = 0; i < n; i++) out.push(await provisionTenant(adminUrl, token, 'in'));
   return out;
+}
+
+/** A process's resident memory now and its peak (since start or the last reset), from /proc (Linux). */
+export function memoryOf(pid: number): { rssKiB: number; peakKiB: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rssKiB: kib('VmRSS'), peakKiB: kib('VmHWM') };
+}
+
+/** Starts the peak (VmHWM) over from the current resident memory (Linux 4.0+). */
+export function resetPeakMemory(pid: number): void {
+  writeFileSync(`/proc/${pid}/clear_refs`, '5');
 }

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -9,13 +9,17 @@ import { Client as Pg } from 'pg';
 import { InboundTopics } from '@wahooks/events-contract';
 import { ProvisionedTenant, SpawnedApp, testConfig, TopicReader } from '@wahooks/testing';
 
-import { bytesOf, FakeGraph, Plan } from './fake-graph';
-import { Client, contact, eventually, image, inbound, nowSec, PHONE, tenants, text, wamid } from './harness';
+import { bytesOf, FakeGraph, Generated, generatedSha256, Plan } from './fake-graph';
+import { Client, contact, eventually, image, inbound, memoryOf, nowSec, PHONE, resetPeakMemory, tenants, text, wamid } from './harness';
 import { expectedType, FixtureMessage, inboundFixtures, spreadOverTenants } from './inbound-fixtures';
 
 const config = testConfig();
 const TOKEN = `graph-token-${randomBytes(6).toString('hex')}`;
 const H = 3600;
+const MiB = 1024 * 1024;
+/** INBOUND_MEDIA_MAX_BYTES of the app under test: small, yet above a medium large enough to stand out of the process's memory noise. */
+const MAX_BYTES = 80 * MiB;
+const BIG = 64 * MiB;
 
 interface View {
   wamid: string;
@@ -55,13 +59,31 @@ const plan = (mediaId: string): Plan => {
   if (mediaId.startsWith('corrupt-')) return (step, n) => (step === 'file' && n === 1 ? 'bad-bytes' : 'ok');
   if (mediaId.startsWith('gone-')) return () => 'not-found';
   if (mediaId.startsWith('down-')) return () => 'fail-500';
+  if (mediaId.startsWith('cut-')) return (step, n) => (step === 'file' && n === 1 ? 'cut-short' : 'ok');
+  if (mediaId.startsWith('stall-')) return (step, n) => (step === 'file' && n === 1 ? 'stall' : 'ok');
   return () => 'ok';
+};
+
+/** Large media, streamed by the fake as they are sent. */
+const generated = (mediaId: string): Generated | undefined => {
+  // Under the cap, declared: stored whole.
+  if (mediaId.startsWith('big-')) return { size: BIG };
+  if (mediaId.startsWith('warm-')) return { size: 20 * MiB };
+  // Over the cap, nothing declared (chunked): cut off while streaming.
+  if (mediaId.startsWith('huge-')) return { size: 100 * MiB, contentLength: 'none', fileSize: false };
+  // Over the cap by its Content-Length: refused before the body is read.
+  if (mediaId.startsWith('declared-')) return { size: 1024 * MiB, fileSize: false, sha256: false };
+  // Over the cap by Graph's file_size: the file is not even requested.
+  if (mediaId.startsWith('bigmeta-')) return { size: 200 * MiB, sha256: false };
+  // Content-Length says 1000, 30 MiB follow: HTTP/1.1 framing delivers 1000 bytes, which fail the sha256.
+  if (mediaId.startsWith('lying-')) return { size: 30 * MiB, contentLength: 1000, fileSize: false };
+  return undefined;
 };
 
 describe('inbound-reply end to end: intake → Kafka → inbound-reply → read API and topics', () => {
   const fixtures = inboundFixtures();
   const groups = spreadOverTenants(fixtures);
-  const graph = new FakeGraph(TOKEN, plan);
+  const graph = new FakeGraph(TOKEN, plan, generated);
   const intake = new SpawnedApp('intake', {});
   let app: SpawnedApp;
   let api: Client;
@@ -87,6 +109,9 @@ describe('inbound-reply end to end: intake → Kafka → inbound-reply → read 
       MEDIA_STORAGE_DIR: mkdtempSync(join(tmpdir(), 'wahooks-media-')),
       INBOUND_MEDIA_POLL_MS: '100',
       INBOUND_MEDIA_TIMEOUT_MS: '500',
+      INBOUND_MEDIA_IDLE_TIMEOUT_MS: '2000',
+      INBOUND_MEDIA_DOWNLOAD_TIMEOUT_MS: '30000',
+      INBOUND_MEDIA_MAX_BYTES: String(MAX_BYTES),
       INBOUND_MEDIA_BACKOFF_BASE_MS: '50',
       INBOUND_MEDIA_BACKOFF_CAP_MS: '200',
       INBOUND_MEDIA_MAX_ATTEMPTS: '4',
@@ -226,6 +251,68 @@ describe('inbound-reply end to end: intake → Kafka → inbound-reply → read 
     expect((await media(missing, unconfigured)).lastError).toMatch(/no Graph API access token/);
     expect(graph.calls.every((c) => c.authorized)).toBe(true);
     expect(app.output.join('')).not.toContain(TOKEN);
+  });
+
+  it('streams media to storage and back in bounded memory, and refuses media over the cap, leaving nothing behind', async () => {
+    const ids = ['big', 'huge', 'declared', 'bigmeta', 'lying', 'cut', 'stall'].map((k) => [k, wamid(k), `${k}-${randomBytes(3).toString('hex')}`] as const);
+    const [big, ...others] = ids;
+    const pid = app.pid!;
+    const media = (w: string) => api.found<{ status: string; attempts: number; lastError: string | null; sizeBytes: number | null; sha256: string | null }>(tenant, `/v1/inbound/media/${w}`, (m) => m.status !== 'pending', 60_000);
+    /** Downloads one large medium (alone, so the peak memory seen is its own) and reads it back through the API. */
+    const roundTrip = async (w: string, mediaId: string, size: number) => {
+      const sha256 = generatedSha256(size);
+      const before = memoryOf(pid);
+      resetPeakMemory(pid);
+      await api.post(tenant, inbound([image(w, '15550000009', nowSec(), mediaId)], [contact('15550000009')]));
+      expect(await media(w)).toMatchObject({ status: 'stored', attempts: 1, sizeBytes: size, sha256 });
+      const downloaded = memoryOf(pid);
+      resetPeakMemory(pid);
+      const res = await fetch(`${app.url}/v1/inbound/media/${w}/content`, { headers: { 'x-api-key': tenant.apiKey } });
+      expect([res.status, res.headers.get('content-length'), res.headers.get('content-type')]).toEqual([200, String(size), 'image/jpeg']);
+      const hash = createHash('sha256');
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) hash.update(chunk);
+      expect(hash.digest('hex')).toBe(sha256);
+      const served = memoryOf(pid);
+      return { downloadKiB: downloaded.peakKiB - before.rssKiB, serveKiB: served.peakKiB - downloaded.rssKiB };
+    };
+    // The first large stream grows the process once (fetch's lazy parts, allocator pools, by some 70 MB): not measured.
+    await roundTrip(wamid('warm'), `warm-${randomBytes(3).toString('hex')}`, 20 * MiB);
+    const growth = await roundTrip(big![1], big![2], BIG);
+    // Neither the download nor the answer held the 64 MiB medium: the peak rose by well under its size. It rises
+    // at all by chunks the GC has not collected yet (seen: 9-23 MiB); holding the medium whole rose it by 140 MiB.
+    expect(growth.downloadKiB).toBeLessThan((BIG / 1024) * 0.75);
+    expect(growth.serveKiB).toBeLessThan((BIG / 1024) * 0.75);
+
+    // Hashed here first (the fake caches it): hashing 30 MiB in the fake's handler would hold up its other answers.
+    generatedSha256(30 * MiB);
+    await api.post(tenant, inbound(others.map(([, w, mediaId], i) => image(w, '15550000009', nowSec() - i, mediaId)), [contact('15550000009')]));
+    const want: Record<string, [string, number, RegExp | null]> = {
+      huge: ['failed', 1, /^media too large: more than 83886080 bytes/],
+      declared: ['failed', 1, /^media too large: 1073741824 bytes, the limit is 83886080/],
+      bigmeta: ['failed', 1, /^media too large: 209715200 bytes/],
+      lying: ['failed', 4, /sha256 mismatch/],
+      cut: ['stored', 2, null],
+      stall: ['stored', 2, null],
+    };
+    for (const [kind, w, mediaId] of others) {
+      const m = await media(w);
+      expect([kind, m.status, m.attempts]).toEqual([kind, ...want[kind]!.slice(0, 2)]);
+      if (want[kind]![2]) expect(m.lastError).toMatch(want[kind]![2]!);
+      if (m.status === 'stored') expect((await api.get<Buffer>(tenant, `/v1/inbound/media/${w}/content`)).body.equals(bytesOf(mediaId))).toBe(true);
+      else expect((await api.get(tenant, `/v1/inbound/media/${w}/content`)).status).toBe(404);
+      await topics.waitFor(() => published(InboundTopics.media, w).length > 0);
+      expect(JSON.parse(published(InboundTopics.media, w)[0]!.value!.toString())).toMatchObject({ kind: `media.${m.status}`, wamid: w, mediaId });
+    }
+    // Refused from its headers, not read: a fraction of the GiB went out. From file_size: never requested.
+    expect(graph.sent.get(ids[2]![2])).toBeLessThan(64 * MiB);
+    expect(graph.callsFor(ids[3]![2], 'file')).toBe(0);
+    // No partial file, no temp file: only the media stored are there.
+    const files = readdirSync(appEnv.MEDIA_STORAGE_DIR!, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
+    expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const fileOf = (w: string) => files.filter((f) => f.startsWith(createHash('sha256').update(w).digest('hex')));
+    expect(ids.map(([kind, w]) => [kind, fileOf(w).length])).toEqual(ids.map(([kind]) => [kind, ['big', 'cut', 'stall'].includes(kind) ? 1 : 0]));
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).toContain(`wahooks_inbound_media_attempts_total{tenant="${tenant.id}",result="too-large"} 3`);
   });
 
   it('keeps an unknown message type and unreadable content as events, counted, never dropped', async () => {

@@ -1,11 +1,14 @@
-import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, Query, StreamableFile, UseGuards } from '@nestjs/common';
+import { BadRequestException, ConflictException, Controller, Get, Inject, NotFoundException, Param, Query, StreamableFile, UseGuards } from '@nestjs/common';
+import { pipeline } from 'node:stream/promises';
 
+import { APP_CONFIG, AppConfig } from '@wahooks/config';
 import { ContactState, ConversationState, currentProfileName, windowAt } from '@wahooks/inbound-domain';
 import { ApiKeyGuard, AuthTenant } from '@wahooks/tenancy';
 
 import { ContactConversationsQuery, ConversationMessagesQuery, WindowQuery } from './inbound.dto';
 import { InboundQueryRepository, StoredMessage } from './inbound-query.repository';
 import type { MediaRow } from './media.repository';
+import { MediaMeter } from './media-meter';
 import { MEDIA_STORAGE, MediaStorage } from './media-storage';
 
 const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
@@ -15,6 +18,7 @@ const iso = (ms: number | null | undefined): string | null => (ms === null || ms
 @UseGuards(ApiKeyGuard)
 export class InboundController {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly query: InboundQueryRepository,
     @Inject(MEDIA_STORAGE) private readonly storage: MediaStorage,
   ) {}
@@ -76,12 +80,25 @@ export class InboundController {
     return mediaView(row);
   }
 
+  /** Streamed from storage, never read whole; capped at INBOUND_MEDIA_MAX_BYTES like the downloads. */
   @Get('media/:wamid/content')
   async mediaContent(@AuthTenant() tenantId: string, @Param('wamid') wamid: string): Promise<StreamableFile> {
     const row = await this.query.media(tenantId, wamid);
-    const bytes = row?.status === 'stored' && row.storage_key ? await this.storage.get(row.storage_key) : undefined;
-    if (!row || !bytes) throw new NotFoundException({ code: 'MEDIA_NOT_STORED', message: 'the media of this message is not stored (yet)' });
-    return new StreamableFile(bytes, { type: row.mime_type ?? 'application/octet-stream', length: bytes.length });
+    const stored = row?.status === 'stored' && row.storage_key ? await this.storage.open(row.storage_key) : undefined;
+    if (!row || !stored) throw new NotFoundException({ code: 'MEDIA_NOT_STORED', message: 'the media of this message is not stored (yet)' });
+    const maxBytes = this.config.inbound.media.maxBytes;
+    if (stored.size !== undefined && stored.size > maxBytes) {
+      stored.stream.destroy();
+      throw new ConflictException({ code: 'MEDIA_TOO_LARGE', message: `the stored media is larger than the limit of ${maxBytes} bytes` });
+    }
+    let stream = stored.stream;
+    if (stored.size === undefined) {
+      // The storage did not say: cut the response off at the cap rather than trust it.
+      const cap = new MediaMeter({ maxBytes, hashing: false });
+      pipeline(stored.stream, cap).catch(() => undefined);
+      stream = cap;
+    }
+    return new StreamableFile(stream, { type: row.mime_type ?? 'application/octet-stream', ...(stored.size !== undefined ? { length: stored.size } : {}) });
   }
 }
 

@@ -24,7 +24,9 @@ const mediaStorage = {
   provide: MEDIA_STORAGE,
   inject: [APP_CONFIG],
   useFactory: (config: AppConfig) =>
-    config.inbound.storage.kind === 's3' ? new S3MediaStorage(config.inbound.storage.s3) : new FilesystemMediaStorage(config.inbound.media.storageDir),
+    config.inbound.storage.kind === 's3'
+      ? new S3MediaStorage(config.inbound.storage.s3, { connectTimeoutMs: config.inbound.media.timeoutMs, idleTimeoutMs: config.inbound.media.idleTimeoutMs })
+      : new FilesystemMediaStorage(config.inbound.media.storageDir),
 };
 
 /** Inbound customer messages: consumer, projections, media downloads, read API, rebuild. Needs Prisma, config, metrics. */

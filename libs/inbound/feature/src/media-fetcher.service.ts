@@ -18,19 +18,27 @@ const BATCH = 4;
 
 type Settled = { job: ClaimedMedia; outcome: DownloadOutcome; storageKey?: string };
 
+/** Claimed rows are leased for one whole download plus this margin (the record transaction, clock skew). */
+const LEASE_MARGIN_MS = 30_000;
+
 /**
  * Downloads the media of inbound messages before Meta's ids expire, off the
- * consumer's hot path. A round claims due rows (a lease, see
- * MediaRepository), downloads and stores them outside any transaction, then
- * records each outcome in one transaction: the row, a `media.stored` /
- * `media.failed` event when final, its outbox row. Failures are retried with
- * backoff up to INBOUND_MEDIA_MAX_ATTEMPTS, then recorded as failed.
+ * consumer's hot path. A round claims due rows in a short transaction (a
+ * lease, see MediaRepository), streams them from Graph into storage outside
+ * any transaction, then records each outcome in a second short transaction:
+ * the row, a `media.stored` / `media.failed` event when final, its outbox
+ * row. A crash in between leaves the rows to be claimed again when the lease
+ * runs out; downloading twice writes the same storage key. Failures are
+ * retried with backoff up to INBOUND_MEDIA_MAX_ATTEMPTS, then recorded as
+ * failed; media over INBOUND_MEDIA_MAX_BYTES fail at once. Shutdown cancels
+ * downloads in flight and hands their rows back without counting an attempt.
  */
 @Injectable()
 export class MediaFetcher extends BackgroundTask {
   readonly name = 'media-fetch';
   readonly idleMs: number;
   private readonly logger = new Logger(MediaFetcher.name);
+  private readonly cancel = new AbortController();
   private readonly attemptsMetric;
 
   constructor(
@@ -45,7 +53,7 @@ export class MediaFetcher extends BackgroundTask {
   ) {
     super();
     this.idleMs = config.inbound.media.pollMs;
-    this.attemptsMetric = metrics.counter('wahooks_inbound_media_attempts_total', 'Media download attempts, by result', ['tenant', 'result']);
+    this.attemptsMetric = metrics.counter('wahooks_inbound_media_attempts_total', 'Media download attempts, by result: stored, retryable-error, error, too-large (over INBOUND_MEDIA_MAX_BYTES)', ['tenant', 'result']);
   }
 
   /** Rounds until nothing is due (tests and tools; the worker does the same round by round). */
@@ -56,7 +64,7 @@ export class MediaFetcher extends BackgroundTask {
   /** One claim-download-record round; returns how many rows it handled. */
   async round(): Promise<number> {
     const m = this.config.inbound.media;
-    const leaseMs = 2 * m.timeoutMs + 30_000;
+    const leaseMs = m.downloadTimeoutMs + LEASE_MARGIN_MS;
     const jobs = await this.sql.run((tx) => this.repo.claimDue(tx, BATCH, leaseMs));
     if (jobs.length === 0) return 0;
     const settled = await Promise.all(jobs.map((job) => this.fetch(job)));
@@ -82,16 +90,18 @@ export class MediaFetcher extends BackgroundTask {
   private async fetch(job: ClaimedMedia): Promise<Settled> {
     const graph = graphConfigFor(this.config.inbound, job.tenantId);
     if (!graph) return { job, outcome: { ok: false, retryable: false, error: 'no Graph API access token configured for this tenant (INBOUND_GRAPH_CONFIG)' } };
-    const m = this.config.inbound.media;
-    const outcome = await downloadMedia(graph, job.mediaId, { timeoutMs: m.timeoutMs, maxBytes: m.maxBytes });
-    if (!outcome.ok) return { job, outcome };
-    const storageKey = mediaKey(job.tenantId, job.wamid, outcome.mimeType ?? job.mimeType);
-    try {
-      await this.storage.put(storageKey, outcome.bytes);
-    } catch (error) {
-      return { job, outcome: { ok: false, retryable: true, error: `storage: ${error instanceof Error ? error.message : String(error)}` } };
-    }
-    return { job, outcome, storageKey };
+    let storageKey: string | undefined;
+    const outcome = await downloadMedia(
+      graph,
+      job.mediaId,
+      this.config.inbound.media,
+      async (body, meta) => {
+        storageKey = mediaKey(job.tenantId, job.wamid, meta.mimeType ?? job.mimeType);
+        await this.storage.put(storageKey, body, { size: meta.size, signal: meta.signal });
+      },
+      this.cancel.signal,
+    );
+    return storageKey === undefined ? { job, outcome } : { job, outcome, storageKey };
   }
 
   /** Updates the row; returns the event and publication when the job is finished. */
@@ -102,12 +112,17 @@ export class MediaFetcher extends BackgroundTask {
     const m = this.config.inbound.media;
     if (outcome.ok && s.storageKey) {
       this.attemptsMetric.inc({ tenant: job.tenantId, result: 'stored' });
-      await this.repo.stored(tx, job, attempts, { storageKey: s.storageKey, size: outcome.bytes.length, sha256: outcome.sha256, mimeType: outcome.mimeType });
-      return this.final(job, InboundEventTypes.mediaStored, { kind: 'media.stored', mimeType: outcome.mimeType ?? job.mimeType, sha256: outcome.sha256, sizeBytes: outcome.bytes.length, storageKey: s.storageKey, attempts });
+      await this.repo.stored(tx, job, attempts, { storageKey: s.storageKey, size: outcome.sizeBytes, sha256: outcome.sha256, mimeType: outcome.mimeType });
+      return this.final(job, InboundEventTypes.mediaStored, { kind: 'media.stored', mimeType: outcome.mimeType ?? job.mimeType, sha256: outcome.sha256, sizeBytes: outcome.sizeBytes, storageKey: s.storageKey, attempts });
+    }
+    if (!outcome.ok && outcome.cancelled) {
+      await this.repo.release(tx, job);
+      return undefined;
     }
     const error = outcome.ok ? 'not stored' : outcome.error;
     const retryable = !outcome.ok && outcome.retryable;
-    this.attemptsMetric.inc({ tenant: job.tenantId, result: retryable ? 'retryable-error' : 'error' });
+    const tooLarge = !outcome.ok && outcome.tooLarge === true;
+    this.attemptsMetric.inc({ tenant: job.tenantId, result: tooLarge ? 'too-large' : retryable ? 'retryable-error' : 'error' });
     if (!retryable || attempts >= m.maxAttempts) {
       this.logger.error({ ...log, error }, 'media download failed for good');
       await this.repo.failed(tx, job, attempts, error);
@@ -125,5 +140,11 @@ export class MediaFetcher extends BackgroundTask {
       event: { tenantId: job.tenantId, streamId: inboundStream(job.wamid), type, schemaVersion: INBOUND_SCHEMA_VERSION, data: payload, idempotencyKey: key, metadata: { wamid: job.wamid } },
       message: { tenantId: job.tenantId, topic: InboundTopics.media, key: job.tenantId, payload, idempotencyKey: key },
     };
+  }
+
+  /** Downloads in flight are cancelled (their rows handed back uncounted), then the round ends. */
+  override async stop(): Promise<void> {
+    this.cancel.abort(new Error('shutting down'));
+    await super.stop();
   }
 }

@@ -1,20 +1,41 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 export const MEDIA_STORAGE = Symbol('MEDIA_STORAGE');
 
+export interface PutOptions {
+  /** The byte count when known in advance (a declared Content-Length). */
+  size?: number | undefined;
+  /** Abandon the write (nothing is left under the key). */
+  signal?: AbortSignal | undefined;
+}
+
+/** A stored medium, opened: its bytes as a stream, and its size when the storage knows it. */
+export interface StoredMedia {
+  stream: Readable;
+  size: number | undefined;
+}
+
 /**
- * Where media bytes live, by storage key. The filesystem implementation is
- * the default; an S3-compatible one is the extension point: implement
- * `put`/`get` as PutObject/GetObject on a bucket with the same keys and
- * provide it under MEDIA_STORAGE (InboundModule's factory) when configured.
- * Keys are relative paths without `..`, so they map onto object keys as is.
+ * Where media bytes live, by storage key, streamed both ways: nothing here
+ * holds a whole medium in memory. The filesystem is the default; an
+ * S3-compatible bucket (s3-media-storage.ts) uses the same keys. Keys are
+ * relative paths without `..`, so they map onto object keys as is.
  */
 export interface MediaStorage {
-  put(key: string, bytes: Buffer): Promise<void>;
-  /** undefined when nothing is stored under the key. */
-  get(key: string): Promise<Buffer | undefined>;
+  /**
+   * Stores `body` under `key`, replacing what was there, visible only once
+   * `body` ended cleanly. When `body` errors or the write fails or is
+   * aborted, it rejects, destroys `body` and leaves nothing behind (no
+   * partial object, no temp file). Writing the same key twice is harmless.
+   */
+  put(key: string, body: Readable, options?: PutOptions): Promise<void>;
+  /** undefined when nothing is stored under the key. The caller consumes or destroys the stream. */
+  open(key: string): Promise<StoredMedia | undefined>;
 }
 
 const EXTENSIONS: Record<string, string> = {
@@ -43,20 +64,37 @@ export class FilesystemMediaStorage implements MediaStorage {
     this.root = resolve(root);
   }
 
-  async put(key: string, bytes: Buffer): Promise<void> {
-    const path = this.pathOf(key);
-    await mkdir(dirname(path), { recursive: true });
-    // Write then rename: a reader never sees half a file, a crash leaves only a temp file.
-    const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(tmp, bytes);
-    await rename(tmp, path);
+  async put(key: string, body: Readable, options: PutOptions = {}): Promise<void> {
+    // Write then rename: a reader never sees half a file; a crash leaves at most a temp file beside it.
+    let tmp: string | undefined;
+    try {
+      const path = this.pathOf(key);
+      await mkdir(dirname(path), { recursive: true });
+      tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
+      // flush: fsync before close, so the rename never publishes a file whose bytes are still in the page cache only.
+      await pipeline(body, createWriteStream(tmp, { flush: true }), options.signal ? { signal: options.signal } : {});
+      await rename(tmp, path);
+    } catch (error) {
+      body.destroy();
+      if (tmp) await rm(tmp, { force: true });
+      throw error;
+    }
   }
 
-  async get(key: string): Promise<Buffer | undefined> {
+  async open(key: string): Promise<StoredMedia | undefined> {
+    let file;
     try {
-      return await readFile(this.pathOf(key));
+      file = await open(this.pathOf(key), 'r');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    try {
+      // Size and bytes of the same open file, even if a new copy is renamed over it meanwhile.
+      const { size } = await file.stat();
+      return { stream: file.createReadStream(), size };
+    } catch (error) {
+      await file.close();
       throw error;
     }
   }

@@ -29,9 +29,11 @@ export interface MediaRow {
 /**
  * `inbound_media`: the download queue, one row per (tenant, message). A
  * claim leases due rows by pushing `next_attempt_at` past the download's
- * longest duration (SKIP LOCKED, so replicas share the work): the download
- * runs outside any transaction, and a crashed fetcher's rows come due again
- * when the lease runs out.
+ * longest duration (INBOUND_MEDIA_DOWNLOAD_TIMEOUT_MS, SKIP LOCKED, so
+ * replicas share the work) and commits: the download runs outside any
+ * transaction, and a crashed fetcher's rows come due again when the lease
+ * runs out. Outcomes only touch rows still `pending`, so the first final
+ * outcome of a row wins.
  */
 @Injectable()
 export class MediaRepository {
@@ -94,6 +96,11 @@ export class MediaRepository {
       error,
       delayMs,
     );
+  }
+
+  /** Hands a claimed row back at once, the attempt not counted (the download was cancelled by our shutdown). */
+  async release(tx: SqlTx, job: MediaJob): Promise<void> {
+    await tx.$executeRawUnsafe(`UPDATE inbound_media SET next_attempt_at = now() WHERE tenant_id = $1 AND wamid = $2 AND status = 'pending'`, job.tenantId, job.wamid);
   }
 
   async byWamid(db: SqlTx, tenantId: string, wamid: string): Promise<MediaRow | undefined> {

@@ -46,13 +46,21 @@ export const inboundEnv = {
   /** Prefix of every object key, e.g. "wahooks/media/". */
   MEDIA_S3_PREFIX: z.string().default(''),
   INBOUND_MEDIA_POLL_MS: int(1000, 10),
-  /** Per HTTP request to the Graph API or the media URL. */
+  /** Per HTTP request to the Graph API or the media URL: connect and response headers (the whole metadata JSON). */
   INBOUND_MEDIA_TIMEOUT_MS: int(15_000, 50),
+  /** A media body (or its storage) that makes no progress for this long is abandoned and retried. */
+  INBOUND_MEDIA_IDLE_TIMEOUT_MS: int(30_000, 50),
+  /** Whole download of one medium, metadata to stored object; also bounds the claim's lease. */
+  INBOUND_MEDIA_DOWNLOAD_TIMEOUT_MS: int(5 * 60_000, 100),
   /** Attempts before a media download is recorded as failed. */
   INBOUND_MEDIA_MAX_ATTEMPTS: int(6, 1),
   INBOUND_MEDIA_BACKOFF_BASE_MS: int(2000, 1),
   INBOUND_MEDIA_BACKOFF_CAP_MS: int(10 * 60_000, 1),
-  /** Larger files are refused (Meta's own cap is 100 MB). */
+  /**
+   * Larger media are refused, from the declared size before downloading or
+   * while streaming, and recorded as failed for good (WhatsApp's largest
+   * media, documents, are 100 MB). Also caps what the read API serves.
+   */
   INBOUND_MEDIA_MAX_BYTES: int(100 * 1024 * 1024, 1),
 };
 
@@ -66,7 +74,20 @@ export interface GraphTenantConfig {
 
 export interface InboundConfig {
   graph: { baseUrl: string; version: string; byTenant: Record<string, { accessToken: string; baseUrl?: string | undefined; version?: string | undefined }> };
-  media: { storageDir: string; pollMs: number; timeoutMs: number; maxAttempts: number; backoffBaseMs: number; backoffCapMs: number; maxBytes: number };
+  media: {
+    storageDir: string;
+    pollMs: number;
+    /** Connect and response headers of each request. */
+    timeoutMs: number;
+    /** No body bytes for this long. */
+    idleTimeoutMs: number;
+    /** One whole download, metadata to stored object. */
+    downloadTimeoutMs: number;
+    maxAttempts: number;
+    backoffBaseMs: number;
+    backoffCapMs: number;
+    maxBytes: number;
+  };
   storage: { kind: 'fs' } | { kind: 's3'; s3: S3StorageConfig };
 }
 
@@ -87,6 +108,8 @@ export function toInboundConfig(c: InboundRaw): InboundConfig {
       storageDir: c.MEDIA_STORAGE_DIR,
       pollMs: c.INBOUND_MEDIA_POLL_MS,
       timeoutMs: c.INBOUND_MEDIA_TIMEOUT_MS,
+      idleTimeoutMs: c.INBOUND_MEDIA_IDLE_TIMEOUT_MS,
+      downloadTimeoutMs: c.INBOUND_MEDIA_DOWNLOAD_TIMEOUT_MS,
       maxAttempts: c.INBOUND_MEDIA_MAX_ATTEMPTS,
       backoffBaseMs: c.INBOUND_MEDIA_BACKOFF_BASE_MS,
       backoffCapMs: c.INBOUND_MEDIA_BACKOFF_CAP_MS,
