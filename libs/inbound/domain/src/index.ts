@@ -1,3 +1,4 @@
+export * from './address-book';
 export * from './contact';
 export * from './conversation';
 export * from './customer.projection';
