@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { ContactState, ConversationState } from '@wahooks/inbound-domain';
 import { PrismaService } from '@wahooks/prisma';
 
+import { ADDRESS_BOOK_COLUMNS, AddressBookRow } from './address-book.repository';
 import type { InboundMessageV1 } from './inbound-message.view';
 import type { MediaRow } from './media.repository';
 
@@ -93,6 +94,32 @@ export class InboundQueryRepository {
       wamid,
     );
     return row;
+  }
+
+  /** The address-book entry of any of these identities (an entry keyed by phone is found by its BSUID too): the latest sync. */
+  async addressBookOf(tenantId: string, identities: string[]): Promise<AddressBookRow | undefined> {
+    const userIds = identities.filter((i) => i.startsWith('bsuid:')).map((i) => i.slice('bsuid:'.length));
+    const [row] = await this.prisma.$queryRawUnsafe<AddressBookRow[]>(
+      `SELECT ${ADDRESS_BOOK_COLUMNS} FROM inbound_address_book WHERE tenant_id = $1 AND (identity = ANY($2::text[]) OR user_id = ANY($3::text[]))
+       ORDER BY synced_at DESC, last_position DESC LIMIT 1`,
+      tenantId,
+      identities,
+      userIds,
+    );
+    return row;
+  }
+
+  /** The address book in identity order, keyset-paginated after an identity; of one business number when given. */
+  async addressBook(tenantId: string, limit: number, phoneNumberId?: string, after?: string): Promise<AddressBookRow[]> {
+    return this.prisma.$queryRawUnsafe<AddressBookRow[]>(
+      `SELECT ${ADDRESS_BOOK_COLUMNS} FROM inbound_address_book
+       WHERE tenant_id = $1 AND ($2::text IS NULL OR phone_number_id = $2) AND ($3::text IS NULL OR identity > $3)
+       ORDER BY identity LIMIT $4`,
+      tenantId,
+      phoneNumberId ?? null,
+      after ?? null,
+      limit,
+    );
   }
 
   private async select(where: string, ...values: unknown[]): Promise<StoredMessage[]> {

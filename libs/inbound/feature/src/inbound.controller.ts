@@ -5,7 +5,8 @@ import { APP_CONFIG, AppConfig } from '@wahooks/config';
 import { ContactState, ConversationState, currentProfileName, windowAt } from '@wahooks/inbound-domain';
 import { ApiKeyGuard, AuthTenant } from '@wahooks/tenancy';
 
-import { ContactConversationsQuery, ConversationMessagesQuery, WindowQuery } from './inbound.dto';
+import { addressBookView } from './address-book.view';
+import { AddressBookQuery, ContactConversationsQuery, ConversationMessagesQuery, WindowQuery } from './inbound.dto';
 import { InboundQueryRepository, StoredMessage } from './inbound-query.repository';
 import type { MediaRow } from './media.repository';
 import { MediaMeter } from './media-meter';
@@ -70,7 +71,22 @@ export class InboundController {
     const found = contactId ? await this.query.contact(tenantId, contactId) : undefined;
     if (!contactId || !found) throw new NotFoundException({ code: 'CONTACT_NOT_FOUND', message: 'no contact with this wa_id, BSUID or id' });
     const conversations = await this.query.conversationsOf(tenantId, contactId, q.phoneNumberId);
-    return { ...contactView(found.state), identities: found.identities, conversations: conversations.map((c) => conversationView(c.conversation_id, c.phone_number_id, c.contact_id, c.state)) };
+    const entry = await this.query.addressBookOf(tenantId, found.identities);
+    return {
+      ...contactView(found.state),
+      identities: found.identities,
+      addressBook: entry ? addressBookView(entry) : null,
+      conversations: conversations.map((c) => conversationView(c.conversation_id, c.phone_number_id, c.contact_id, c.state)),
+    };
+  }
+
+  /** The business's WhatsApp Business app address book (coexistence), removed entries included. */
+  @Get('address-book')
+  async addressBook(@AuthTenant() tenantId: string, @Query() q: AddressBookQuery) {
+    const limit = q.limit ?? 100;
+    const entries = await this.query.addressBook(tenantId, limit, q.phoneNumberId, q.cursor ? decodeIdentityCursor(q.cursor) : undefined);
+    const last = entries[entries.length - 1];
+    return { entries: entries.map(addressBookView), nextCursor: entries.length === limit && last ? Buffer.from(JSON.stringify({ identity: last.identity })).toString('base64url') : null };
   }
 
   @Get('media/:wamid')
@@ -140,6 +156,16 @@ function contactView(s: ContactState) {
     firstSeenAt: iso(s.firstSeenAtMs),
     lastSeenAt: iso(s.lastSeenAtMs),
   };
+}
+
+function decodeIdentityCursor(cursor: string): string {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { identity?: unknown };
+    if (typeof v.identity === 'string') return v.identity;
+  } catch {
+    // fall through
+  }
+  throw new BadRequestException({ code: 'INVALID_CURSOR', message: 'cursor is not one this API returned' });
 }
 
 function decodeCursor(cursor: string): { sentAt: string; wamid: string } {

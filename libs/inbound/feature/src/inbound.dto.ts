@@ -22,3 +22,15 @@ export class ContactConversationsQuery {
   @IsOptional() @IsString() @MaxLength(64)
   phoneNumberId?: string;
 }
+
+export class AddressBookQuery {
+  /** The business number whose app synced the entries. */
+  @IsOptional() @IsString() @MaxLength(64)
+  phoneNumberId?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  limit?: number;
+
+  @IsOptional() @IsString() @MaxLength(500)
+  cursor?: string;
+}

@@ -5,6 +5,8 @@ import { EventStore } from '@wahooks/event-store';
 import { OutboxModule } from '@wahooks/outbox';
 import { TenancyModule } from '@wahooks/tenancy';
 
+import { AddressBookProjector } from './address-book.projector';
+import { AddressBookRepository } from './address-book.repository';
 import { ContactRepository } from './contact.repository';
 import { ConversationRepository } from './conversation.repository';
 import { InboundController } from './inbound.controller';
@@ -29,12 +31,14 @@ const mediaStorage = {
       : new FilesystemMediaStorage(config.inbound.media.storageDir),
 };
 
-/** Inbound customer messages: consumer, projections, media downloads, read API, rebuild. Needs Prisma, config, metrics. */
+/** Inbound customer messages and the business's address book: consumer, projections, media downloads, read API, rebuild. Needs Prisma, config, metrics. */
 @Module({
   imports: [TenancyModule, OutboxModule],
   controllers: [InboundController, InboundConsumer],
   providers: [
     EventStore,
+    AddressBookRepository,
+    AddressBookProjector,
     ContactRepository,
     ConversationRepository,
     InboundMessageRepository,
