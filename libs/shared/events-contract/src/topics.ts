@@ -110,6 +110,6 @@ export const InboundTopics = {
   customerReplied: 'whatsapp.inbound.customer-replied.v1',
   /** Media of inbound messages stored or failed. */
   media: 'whatsapp.inbound.media.v1',
-  /** Two contacts found to be one customer were merged (`contact.merged`). */
+  /** Two contacts found to be one customer were merged (`contact.merged`); the business's app address book changed (`contact.synced`). */
   contacts: 'whatsapp.inbound.contacts.v1',
 } as const;
