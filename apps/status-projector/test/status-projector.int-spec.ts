@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 
 import { StatusTopics, Topics, deadLetterTopic } from '@wahooks/events-contract';
-import { distinctByIdempotencyKey, physicalTopic, provisionTenant, ProvisionedTenant, signLikeMeta, SpawnedApp, testConfig, TopicReader } from '@wahooks/testing';
+import { distinctByIdempotencyKey, physicalTopic, provisionTenant, ProvisionedTenant, ReadRecord, signLikeMeta, SpawnedApp, testConfig, TopicReader } from '@wahooks/testing';
 
 import { expectedByWamid, statusFixtures } from './fixture-statuses';
 
@@ -54,7 +54,7 @@ describe('status-projector end to end: intake → Kafka → projector → read A
   beforeAll(async () => {
     await Promise.all([intake.start(), projector.start()]);
     // The group's dead-letter topic exists once its consumer started.
-    await changes.start([StatusTopics.statusChanged, StatusTopics.alerts, deadLetterTopic(group)]);
+    await changes.start([StatusTopics.statusChanged, StatusTopics.alerts, StatusTopics.conversions, deadLetterTopic(group)]);
     tenant = await provisionTenant(intake.url, config.secrets.adminApiToken);
     other = await provisionTenant(intake.url, config.secrets.adminApiToken);
     await producer.connect();
@@ -120,6 +120,62 @@ describe('status-projector end to end: intake → Kafka → projector → read A
     // Another tenant's key sees nothing of it.
     expect((await get(`/v1/messages/${wamid}`, other.apiKey)).status).toBe(404);
     expect((await fetch(`${projector.url}/v1/messages/${wamid}`)).status).toBe(401);
+  });
+
+  it('folds the leads and purchases Meta detects (automatic_events) into their message, once each, without touching its status, and publishes each once', async () => {
+    // Meta's two examples (automatic_events reference): a lead in an inbound message, a purchase in one we sent.
+    const LEAD = 'wamid.HBgLMTIwNjY3NzQ3OTgVAgASGBQzQUY3MDVCQzFBODE5ODU4MUZEOQA=';
+    const PURCHASE = 'wamid.HBgLMTIwNjY3NzQ3OTgVAgARGBIwRkU4NDI5Nzk3RjZDMzE2RUMA';
+    const CTWA_CLID = 'Afc3nYt4TTydumlFFsatFz8bR2yHCtVA92Veu_zDE4DgAI-QqCwM6eC3-K3lTGHRiLxRTVXFEsdyKQQSa-2obZyuGBq_EYypt_OwbMihBV0pbUoRmrGnEjwFTHop-Px0TfA';
+    const automatic = (items: object[]) =>
+      JSON.stringify({
+        object: 'whatsapp_business_account',
+        entry: [{ id: '102290129340398', changes: [{ value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' }, automatic_events: items }, field: 'automatic_events' }] }],
+      });
+    const lead = { id: LEAD, event_name: 'LeadSubmitted', timestamp: 1749069089, ctwa_clid: CTWA_CLID };
+    const purchase = { id: PURCHASE, event_name: 'Purchase', timestamp: 1749069131, ctwa_clid: CTWA_CLID, custom_data: { currency: 'USD', value: 25000 } };
+    const status = (s: string, ts: number) =>
+      JSON.stringify({
+        object: 'whatsapp_business_account',
+        entry: [{ id: '102290129340398', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: '106540352242922', display_phone_number: '15550783881' }, statuses: [{ id: PURCHASE, status: s, timestamp: String(ts), recipient_id: '12066774798' }] } }] }],
+      });
+    const accepted = await fetch(`${projector.url}/v1/messages/accepted`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': tenant.apiKey },
+      body: JSON.stringify({ internalMessageId: 'order-77', wamid: PURCHASE, phoneNumberId: '106540352242922', recipient: '12066774798', acceptedAt: new Date(1749069000_000).toISOString() }),
+    });
+    expect(accepted.status).toBe(202);
+    // The purchase first, then the statuses, then the purchase again re-stamped (a retry Meta may send) and both in one POST.
+    for (const body of [automatic([purchase]), status('sent', 1749069010), status('delivered', 1749069020), automatic([{ ...purchase, timestamp: 1749069191 }]), status('read', 1749069030), automatic([lead, purchase])]) {
+      expect((await post(body)).status).toBe(200);
+    }
+
+    type Conversion = { kind: string; eventName: string; atMs: number; at: string; ctwaClid: string | null; currency: string | null; value: number | null; amount: number | null };
+    const view = await eventually(
+      () => message(PURCHASE) as Promise<(MessageView & { conversions: Conversion[] }) | undefined>,
+      (v) => v.status === 'read' && v.conversions.length === 1,
+    );
+    expect(view.conversions).toEqual([
+      { eventId: expect.any(String), kind: 'purchase', eventName: 'Purchase', atMs: 1749069131_000, at: '2025-06-04T20:32:11.000Z', ctwaClid: CTWA_CLID, currency: 'USD', value: 25000, amount: 25 },
+    ]);
+    expect(view.timeline.map((e) => e.status)).toEqual(['accepted', 'sent', 'delivered', 'read']);
+    expect(view.anomalies).toEqual([]);
+    // The lead's message is inbound: nothing sent, so no status, and still its conversion.
+    const inbound = await eventually(() => message(LEAD) as Promise<(MessageView & { conversions: Conversion[] }) | undefined>, (v) => v.conversions.length === 1);
+    expect(inbound).toMatchObject({ status: null, timeline: [], conversions: [{ kind: 'lead', eventName: 'LeadSubmitted', ctwaClid: CTWA_CLID, currency: null, value: null, amount: null }] });
+
+    // Published once each on whatsapp.conversions.v1; the status topic carries only the four status moves.
+    const published = await changes.waitFor((rs) => distinctByIdempotencyKey(rs.filter((r) => r.topic === StatusTopics.conversions && r.headers['wahooks-tenant-id'] === tenant.id)).length >= 2);
+    await new Promise((r) => setTimeout(r, 1000));
+    const mine = distinctByIdempotencyKey(published.filter((r) => r.topic === StatusTopics.conversions && r.headers['wahooks-tenant-id'] === tenant.id)).map((r) => JSON.parse(r.value!.toString()) as Record<string, unknown>);
+    expect(mine.map((c) => c['kind']).sort()).toEqual(['lead', 'purchase']);
+    expect(mine.find((c) => c['kind'] === 'purchase')).toMatchObject({
+      schemaVersion: 1, tenantId: tenant.id, wamid: PURCHASE, internalMessageId: 'order-77', wabaId: '102290129340398', phoneNumberId: '106540352242922',
+      eventName: 'Purchase', occurredAt: '2025-06-04T20:32:11.000Z', ctwaClid: CTWA_CLID, currency: 'USD', value: 25000, amount: 25,
+    });
+    const statusMoves = (rs: ReadRecord[]) => distinctByIdempotencyKey(rs.filter((r) => r.topic === StatusTopics.statusChanged && r.value?.toString().includes(PURCHASE)));
+    const moves = statusMoves(await changes.waitFor((rs) => statusMoves(rs).length >= 4));
+    expect(moves.map((r) => (JSON.parse(r.value!.toString()) as { to: string }).to).sort()).toEqual(['accepted', 'delivered', 'read', 'sent']);
   });
 
   it('lists with filters and pages, and counts by status and error code', async () => {

@@ -4,9 +4,10 @@ import { resolve } from 'node:path';
 
 import { Client } from 'pg';
 
-import { StatusTopics } from '@wahooks/events-contract';
-import { provisionTenant, ProvisionedTenant, signLikeMeta, SpawnedApp, testConfig, TopicReader } from '@wahooks/testing';
+import { StatusTopics, Topics } from '@wahooks/events-contract';
+import { distinctByIdempotencyKey, provisionTenant, ProvisionedTenant, signLikeMeta, SpawnedApp, testConfig, TopicReader, uniqueMetaId } from '@wahooks/testing';
 
+import { AlertReceiver } from './alert-receiver';
 import { envelope, expectedTemplates, managementFixtures } from './management-payloads';
 
 const config = testConfig();
@@ -27,9 +28,13 @@ describe('template-monitor end to end: intake → Kafka → monitor → read API
   const intake = new SpawnedApp('intake', {});
   const monitor = new SpawnedApp('template-monitor', { CONSUMER_GROUP_ID: group, CONSUMER_START_FROM: 'latest' });
   const alerts = new TopicReader(config.kafka.brokers);
+  const unrouted = new TopicReader(config.kafka.brokers);
   const db = new Client({ connectionString: config.database.url });
+  const receiverSecret = `whsec_${randomBytes(16).toString('hex')}`;
+  const receiver = new AlertReceiver(receiverSecret);
   let tenant: ProvisionedTenant;
   let other: ProvisionedTenant;
+  let payer: ProvisionedTenant;
 
   const post = (body: string | Buffer, t = tenant) =>
     fetch(`${intake.url}/webhooks/whatsapp/${t.id}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signLikeMeta(body, t.secret) }, body });
@@ -40,14 +45,19 @@ describe('template-monitor end to end: intake → Kafka → monitor → read API
 
   beforeAll(async () => {
     await db.connect();
+    await receiver.start();
     await alerts.start([StatusTopics.alerts]);
+    await unrouted.start([Topics.webhooksUnrouted]);
     await Promise.all([intake.start(), monitor.start()]);
     tenant = await provisionTenant(intake.url, config.secrets.adminApiToken, 'tm');
     other = await provisionTenant(intake.url, config.secrets.adminApiToken, 'tm');
+    payer = await provisionTenant(intake.url, config.secrets.adminApiToken, 'tm');
   });
 
   afterAll(async () => {
     await alerts.stop();
+    await unrouted.stop();
+    await receiver.close();
     await db.end();
     await Promise.all([intake.stop(), monitor.stop()]);
   });
@@ -131,6 +141,99 @@ describe('template-monitor end to end: intake → Kafka → monitor → read API
     expect(await get(`/v1/accounts/${waba}`)).toBeUndefined();
   });
 
+  it('keeps payment configurations by name on the account and alerts, signed and retried, when one blocks payments', async () => {
+    const endpoint = await fetch(`${monitor.url}/admin/tenants/${payer.id}/alert-endpoint`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${config.secrets.adminApiToken}` },
+      body: JSON.stringify({ url: receiver.url, signingSecret: receiverSecret }),
+    });
+    expect(endpoint.status).toBe(200);
+    const waba = uniqueMetaId();
+    const t = Math.floor(Date.now() / 1000) - 3600;
+    // Meta's example (Needs Testing), then tested (Active), then disconnected (the other spelling Meta uses); a second configuration stays Active.
+    const meta = { configuration_name: 'razorpay-prod', provider_name: 'razorpay', provider_mid: 'acc_GP4lfNA0iIMn5B', created_timestamp: 1748827100 };
+    const bodies = [
+      envelope([{ wabaId: waba, time: t, field: 'payment_configuration_update', value: { ...meta, status: 'Needs Testing', updated_timestamp: 1749320300 } }]),
+      envelope([{ wabaId: waba, time: t + 60, field: 'payment_configuration_update', value: { ...meta, status: 'Active', updated_timestamp: t + 60 } }]),
+      envelope([{ wabaId: waba, time: t + 120, field: 'payment_configuration_update', value: { ...meta, status: 'Needs_Connecting', updated_timestamp: t + 120 } }]),
+      envelope([{ wabaId: waba, time: t + 30, field: 'payment_configuration_update', value: { configuration_name: 'payu-test', provider_name: 'payu', provider_mid: 'mid-2', status: 'Active', created_timestamp: t, updated_timestamp: t + 30 } }]),
+    ];
+    await receiver.setMode('fail');
+    // Newest first, every one twice: the state follows Meta's time, repeats change nothing.
+    for (const b of [...bodies].reverse().flatMap((x) => [x, x])) expect((await post(b, payer)).status).toBe(200);
+
+    type Account = { history: unknown[]; paymentConfigurations: Array<{ name: string; status: string; blocksPayments: boolean; providerMid: string; updatedAt: string; at: string }> };
+    const account = await eventually(() => get<Account>(`/v1/accounts/${waba}`, payer.apiKey), (a) => a.history.length === 4);
+    expect(account.paymentConfigurations).toEqual([
+      { name: 'payu-test', providerName: 'payu', providerMid: 'mid-2', status: 'Active', blocksPayments: false, createdAt: new Date(t * 1000).toISOString(), updatedAt: new Date((t + 30) * 1000).toISOString(), at: new Date((t + 30) * 1000).toISOString() },
+      { name: 'razorpay-prod', providerName: 'razorpay', providerMid: 'acc_GP4lfNA0iIMn5B', status: 'Needs_Connecting', blocksPayments: true, createdAt: '2025-06-02T01:18:20.000Z', updatedAt: new Date((t + 120) * 1000).toISOString(), at: new Date((t + 120) * 1000).toISOString() },
+    ]);
+    const listed = await get<{ items: Array<{ paymentConfigurations: unknown[] }> }>('/v1/accounts', payer.apiKey);
+    expect(listed?.items[0]?.paymentConfigurations).toHaveLength(2);
+
+    // Needs Testing (warning) and Needs Connecting (critical) block payments; the Active ones raise nothing.
+    type Alert = { kind: string; severity: string; details: { status: string; configurationName: string } };
+    const raised = await eventually(() => get<{ items: Alert[] }>('/v1/alerts', payer.apiKey), (r) => r.items.length >= 2);
+    expect(raised.items.map((a) => [a.kind, a.severity, a.details.status]).sort()).toEqual([
+      ['payment_configuration.blocked', 'critical', 'Needs_Connecting'],
+      ['payment_configuration.blocked', 'warning', 'Needs Testing'],
+    ]);
+    const published = await alerts.waitFor((rs) => distinctByIdempotencyKey(rs.filter((r) => r.headers['wahooks-tenant-id'] === payer.id)).length >= 2);
+    const kinds = distinctByIdempotencyKey(published.filter((r) => r.headers['wahooks-tenant-id'] === payer.id)).map((r) => (JSON.parse(r.value!.toString()) as { kind: string; wabaId: string }));
+    expect(kinds).toEqual([expect.objectContaining({ kind: 'payment_configuration.blocked', wabaId: waba }), expect.objectContaining({ kind: 'payment_configuration.blocked', wabaId: waba })]);
+
+    // The receiver fails first: both are retried and delivered once, signed.
+    await eventually(async () => receiver.requests.length, (n) => n >= 2);
+    await receiver.setMode('ok');
+    const deliveries = await eventually(
+      () => get<{ items: Array<{ kind: string; status: string; attempts: number }> }>('/v1/alert-deliveries', payer.apiKey),
+      (d) => d.items.length === 2 && d.items.every((i) => i.status === 'delivered'),
+    );
+    expect(deliveries.items.every((d) => d.kind === 'payment_configuration.blocked' && d.attempts >= 2)).toBe(true);
+    expect([...receiver.deliveredCounts().values()]).toEqual([1, 1]);
+    expect(receiver.requests.every((r) => r.signatureValid)).toBe(true);
+  });
+
+  it('keeps partner solutions on the account registered under Meta’s business portfolio id, unrouted until then, and alerts on deactivation and rejection', async () => {
+    const portfolio = uniqueMetaId();
+    const t = Math.floor(Date.now() / 1000) - 600;
+    const solution = (time: number, value: object) => JSON.stringify({ entry: [{ changes: [{ field: 'partner_solutions', value }], id: portfolio, time }], object: 'whatsapp_business_account' });
+    const platformPost = (body: string) =>
+      fetch(`${intake.url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signLikeMeta(body, config.platform.appSecrets[0]!) }, body });
+
+    // Meta's example, on the shared platform URL before anyone registered the portfolio: kept on the unrouted topic.
+    const created = solution(t, { event: 'SOLUTION_CREATED', solution_id: '774485461512159', solution_status: 'INITIATED' });
+    expect((await platformPost(created)).status).toBe(200);
+    await unrouted.waitFor((rs) => rs.some((r) => r.key === portfolio));
+
+    const routes = await fetch(`${intake.url}/admin/tenants/${payer.id}/routes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${config.secrets.adminApiToken}` },
+      body: JSON.stringify({ wabaIds: [portfolio] }),
+    });
+    expect(routes.status).toBeLessThan(300);
+    for (const body of [
+      solution(t + 120, { event: 'SOLUTION_UPDATED', solution_id: '774485461512159', solution_status: 'DEACTIVATED' }),
+      solution(t + 60, { event: 'SOLUTION_UPDATED', solution_id: '774485461512159', solution_status: 'ACTIVE' }),
+      solution(t + 30, { event: 'SOLUTION_CREATED', solution_id: '2', solution_status: 'INITIATED' }),
+      solution(t + 90, { event: 'SOLUTION_UPDATED', solution_id: '2', solution_status: 'REJECTED' }),
+    ]) {
+      expect((await platformPost(body)).status).toBe(200);
+    }
+    type Account = { history: unknown[]; partnerSolutions: Array<{ solutionId: string; status: string; lastEvent: string; at: string }> };
+    const account = await eventually(() => get<Account>(`/v1/accounts/${portfolio}`, payer.apiKey), (a) => a.history.length === 4);
+    expect(account.partnerSolutions).toEqual([
+      { solutionId: '2', status: 'REJECTED', lastEvent: 'SOLUTION_UPDATED', at: new Date((t + 90) * 1000).toISOString() },
+      { solutionId: '774485461512159', status: 'DEACTIVATED', lastEvent: 'SOLUTION_UPDATED', at: new Date((t + 120) * 1000).toISOString() },
+    ]);
+    const kinds = await eventually(
+      () => get<{ items: Array<{ kind: string; severity: string }> }>('/v1/alerts?kind=partner_solution.deactivated', payer.apiKey).then(async (d) => [...(d?.items ?? []), ...((await get<{ items: Array<{ kind: string; severity: string }> }>('/v1/alerts?kind=partner_solution.rejected', payer.apiKey))?.items ?? [])]),
+      (k) => k.length >= 2,
+    );
+    expect(kinds.map((k) => [k.kind, k.severity])).toEqual([['partner_solution.deactivated', 'critical'], ['partner_solution.rejected', 'warning']]);
+    await eventually(async () => receiver.deliveredCounts().size, (n) => n === 4);
+  });
+
   it('answers "may I send" with the reason and the end of a pause', async () => {
     const t = Math.floor(Date.now() / 1000) - 600;
     const body = envelope([{ wabaId: '555', time: t, field: 'message_template_status_update', value: { event: 'PAUSED', message_template_id: 7, message_template_name: 'promo_pause', message_template_language: 'pt_BR', reason: 'NONE', other_info: { title: 'FIRST_PAUSE', description: 'low quality' } } }]);
@@ -159,7 +262,7 @@ describe('template-monitor end to end: intake → Kafka → monitor → read API
          FROM template_states WHERE tenant_id = ANY($1)
          UNION ALL SELECT 'h', kind || '|' || waba_id || '|' || subject, jsonb_build_object('s', state, 'p', last_position) FROM waba_health WHERE tenant_id = ANY($1)
          ORDER BY 1, 2`,
-        [[tenant.id, other.id]],
+        [[tenant.id, other.id, payer.id]],
       ).then((r) => r.rows);
     const live = await snapshot();
     expect(live.length).toBeGreaterThan(10);

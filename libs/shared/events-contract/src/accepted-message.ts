@@ -34,3 +34,32 @@ export interface StatusChangedV1 {
   causedByPosition: string;
   occurredAt: string | null;
 }
+
+/**
+ * `whatsapp.conversions.v1`: Meta detected a lead or a purchase in a message
+ * of a chat a click-to-WhatsApp ad started (`automatic_events`). One per
+ * conversion (header `wahooks-idempotency-key` = `conversion:<conversionId>`);
+ * what a Conversions API reporter needs, beside the message it happened in.
+ */
+export interface ConversionDetectedV1 {
+  schemaVersion: 1;
+  tenantId: string;
+  /** The idempotency key of the conversion: (WABA, wamid, event name). */
+  conversionId: string;
+  wamid: string;
+  /** Our send-side id, when the message was accepted before the conversion was folded. */
+  internalMessageId: string | null;
+  wabaId: string | null;
+  phoneNumberId: string | null;
+  kind: 'lead' | 'purchase' | 'unknown';
+  /** Meta's `event_name`, verbatim (`LeadSubmitted`, `Purchase`). */
+  eventName: string;
+  occurredAt: string | null;
+  /** The ad click id, the Conversions API match key; null for Status ads. */
+  ctwaClid: string | null;
+  currency: string | null;
+  /** As Meta sends it: the price multiplied by 1000. */
+  value: number | null;
+  /** `value / 1000`. */
+  amount: number | null;
+}

@@ -63,6 +63,7 @@ export function groupTopicSpecs(groupId: string): TopicSpec[] {
 /** Every topic the suite needs, with the partition count the local scripts create. */
 export const TopicSpecs: ReadonlyArray<TopicSpec> = [
   { name: 'whatsapp.message-status.v1', partitions: 6 },
+  { name: 'whatsapp.conversions.v1', partitions: 3 },
   { name: 'whatsapp.alerts.v1', partitions: 3 },
   { name: 'whatsapp.fallback.retry-requested.v1', partitions: 3 },
   { name: 'whatsapp.fallback.template-required.v1', partitions: 3 },
@@ -84,6 +85,8 @@ export const StatusTopics = {
   statusChanged: 'whatsapp.message-status.v1',
   /** Operational alerts (stalled messages, …); key = tenant id. */
   alerts: 'whatsapp.alerts.v1',
+  /** A lead or purchase Meta detected in a message of a click-to-WhatsApp ad chat (`automatic_events`), once each; key = tenant id. */
+  conversions: 'whatsapp.conversions.v1',
 } as const;
 
 /** Topics the fallback trigger publishes (through its outbox); key = tenant id. */

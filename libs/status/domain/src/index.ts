@@ -1,6 +1,6 @@
 export type * from './status-event.types';
 export type * from './message-state.types';
-export { assertNever } from './status-event.types';
+export { assertNever, isConversion } from './status-event.types';
 export { advance, CURRENT_PRECEDENCE, impliedSteps, isStep, STEP_RANK, STEPS } from './forward-rule';
 export type { Step } from './forward-rule';
 export { evolve, initialState, project } from './message-state.projection';

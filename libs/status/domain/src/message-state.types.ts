@@ -1,5 +1,5 @@
 import type { Step } from './forward-rule';
-import type { MetaStatus, StatusError, StatusEvent, StatusPricing, TemplateRef, TrackedStatus } from './status-event.types';
+import type { ConversionEvent, MetaStatus, StatusError, StatusEvent, StatusPricing, TemplateRef, TrackedStatus } from './status-event.types';
 
 /** Epoch milliseconds of the earliest event of each status; `undefined` when none has a time. */
 export type StepTimes = Readonly<Record<TrackedStatus, number | undefined>>;
@@ -41,9 +41,10 @@ export type Anomaly =
 export type AnomalyKind = Anomaly['kind'];
 
 /**
- * Everything known about one message. Only `timeline` and
- * `conflictingCopies` are facts; every other field is derived from them by
- * `project`, so the state is a function of the set of distinct events.
+ * Everything known about one message. Only `timeline`,
+ * `conflictingCopies` and `conversions` are facts; every other field is
+ * derived from the first two by `project`, so the state is a function of
+ * the set of distinct events.
  */
 export interface MessageState {
   readonly wamid: string | undefined;
@@ -65,4 +66,6 @@ export interface MessageState {
   readonly timeline: readonly StatusEvent[];
   /** Copies of a timeline `eventId` with other content, kept so nothing we were told is lost. */
   readonly conflictingCopies: readonly StatusEvent[];
+  /** Leads and purchases Meta detected in this message (click-to-WhatsApp ads): one per `eventId`, by (time, eventId). */
+  readonly conversions: readonly ConversionEvent[];
 }

@@ -108,6 +108,38 @@ export interface UnknownStatusEvent extends MetaStatusFields {
 /** Discriminated on `status`. */
 export type StatusEvent = AcceptedEvent | MetaStatusEvent | UnknownStatusEvent;
 
+/** What Meta says the conversation turned into: `LeadSubmitted`, `Purchase`, or a name we do not know yet. */
+export type ConversionKind = 'lead' | 'purchase' | 'unknown';
+
+/**
+ * `automatic_events`: Meta detected a lead or a purchase in a chat that a
+ * click-to-WhatsApp ad started, in the message `wamid` names. It is about
+ * the message but is not a status: it has no place in the delivery chain
+ * and never moves `current`. Only meaning, like the statuses: no position.
+ */
+export interface ConversionEvent {
+  /** Tells it apart from a `StatusEvent` (those are discriminated on `status`). */
+  readonly type: 'conversion';
+  /** Idempotency key: (WABA, wamid, event name); a retry is the same event. */
+  readonly eventId: string;
+  readonly wamid: string;
+  readonly kind: ConversionKind;
+  /** Meta's `event_name`, verbatim. */
+  readonly eventName: string;
+  /** Meta's `timestamp` in epoch ms; `undefined` when it sent none usable. */
+  readonly atMs: number | undefined;
+  /** The ad click id (Conversions API match key); absent for Status ads. */
+  readonly ctwaClid: string | undefined;
+  readonly currency: string | undefined;
+  /** As Meta sends it: the price multiplied by 1000 (25000 = 25.00). */
+  readonly value: number | undefined;
+}
+
+/** Everything the state of one message is folded from. */
+export type MessageEvent = StatusEvent | ConversionEvent;
+
+export const isConversion = (event: MessageEvent): event is ConversionEvent => 'type' in event && event.type === 'conversion';
+
 /** For exhaustive switches: a new member becomes a compile error at every switch that misses it. */
 export function assertNever(value: never, what = 'value'): never {
   throw new Error(`unhandled ${what}: ${JSON.stringify(value)}`);

@@ -23,7 +23,7 @@ export class MessageStatusRepository {
       wamids,
     );
     return new Map(
-      rows.map((r) => [r.wamid, { tenantId, wamid: r.wamid, state: r.state, stalls: r.stalls, lastPosition: BigInt(r.last_position) }]),
+      rows.map((r) => [r.wamid, { tenantId, wamid: r.wamid, state: withConversions(r.state), stalls: r.stalls, lastPosition: BigInt(r.last_position) }]),
     );
   }
 
@@ -42,4 +42,9 @@ export class MessageStatusRepository {
   async truncate(tx: EventStoreTx): Promise<void> {
     await tx.$executeRawUnsafe('TRUNCATE message_status');
   }
+}
+
+/** Rows written before conversions existed hold none: the fold needs the (empty) list. */
+export function withConversions(state: MessageState): MessageState {
+  return (state as Partial<MessageState>).conversions === undefined ? { ...state, conversions: [] } : state;
 }

@@ -25,6 +25,17 @@ export function messageView(row: MessageRow, withTimeline: boolean) {
     pricing: s.pricing ?? null,
     errors: s.errors,
     anomalies: s.anomalies,
+    conversions: (s.conversions ?? []).map((c) => ({
+      eventId: c.eventId,
+      kind: c.kind,
+      eventName: c.eventName,
+      atMs: c.atMs ?? null,
+      at: iso(c.atMs),
+      ctwaClid: c.ctwaClid ?? null,
+      currency: c.currency ?? null,
+      value: c.value ?? null,
+      amount: c.value === undefined ? null : c.value / 1000,
+    })),
     ...(withTimeline
       ? {
           timeline: s.timeline.map((e) => ({ ...e, at: eventAt(e) })),

@@ -4,12 +4,12 @@ import { decodeAcceptedMessage, decodeRawWebhook } from '@wahooks/consumer-runti
 import type { ConsumedRecord } from '@wahooks/consumer-runtime';
 import { AcceptedMessageV1, RawHeaders, Topics } from '@wahooks/events-contract';
 import { AppendedEvent, EventStore, NewEvent } from '@wahooks/event-store';
-import { MessageStatusEvent } from '@wahooks/meta-contract';
+import type { AdConversionEvent, MessageStatusEvent } from '@wahooks/meta-contract';
 import { OutboxRelay, OutboxRepository } from '@wahooks/outbox';
 import { SqlTransactions, SqlTx } from '@wahooks/prisma';
 import { Applied, ApplyOptions, IngestResult, ProjectionIngest, ProjectionSpec, sourceOf } from '@wahooks/service-kit';
 
-import { fromAccepted, fromMetaStatus, messageStream, STATUS_SCHEMA_VERSION, StatusEventTypes } from './status-events.mapper';
+import { fromAccepted, fromAdConversion, fromMetaStatus, isMessageConversion, isStatus, messageStream, STATUS_SCHEMA_VERSION, StatusEventTypes } from './status-events.mapper';
 import { StatusProjector } from './status-projector';
 
 /** The status ledger as a projection: statuses and send acknowledgements in, `message_status` and status changes out. */
@@ -17,10 +17,10 @@ import { StatusProjector } from './status-projector';
 export class StatusProjection implements ProjectionSpec {
   readonly name = 'status';
   readonly decode = {
-    /** Only statuses concern this service. */
+    /** Statuses, and the conversions Meta detected in a message (they go on the message's stream). */
     [Topics.webhooksRaw]: (record: ConsumedRecord): NewEvent[] => {
       const { tenantId, events } = decodeRawWebhook(record);
-      return events.filter((e): e is MessageStatusEvent => e.kind === 'message.status').map((e) => statusEvent(tenantId, e, record));
+      return events.flatMap((e) => (isStatus(e) ? [statusEvent(tenantId, e, record)] : isMessageConversion(e) ? [conversionEvent(tenantId, e, record)] : []));
     },
     /** Tenant from the header, payload validated. */
     [Topics.messagesAccepted]: (record: ConsumedRecord): NewEvent[] => {
@@ -55,6 +55,16 @@ export class StatusIngestService extends ProjectionIngest {
   }
 }
 
+function metadataOf(record: ConsumedRecord, wamid: string): NewEvent['metadata'] {
+  return {
+    source: sourceOf(record),
+    deliveryId: record.headers[RawHeaders.deliveryId],
+    wamid,
+    correlationId: record.headers[RawHeaders.traceparent],
+    receivedAt: record.headers[RawHeaders.receivedAt],
+  };
+}
+
 function statusEvent(tenantId: string, e: MessageStatusEvent, record: ConsumedRecord): NewEvent {
   return {
     tenantId,
@@ -63,13 +73,20 @@ function statusEvent(tenantId: string, e: MessageStatusEvent, record: ConsumedRe
     schemaVersion: STATUS_SCHEMA_VERSION,
     data: fromMetaStatus(e),
     idempotencyKey: e.idempotencyKey,
-    metadata: {
-      source: sourceOf(record),
-      deliveryId: record.headers[RawHeaders.deliveryId],
-      wamid: e.wamid,
-      correlationId: record.headers[RawHeaders.traceparent],
-      receivedAt: record.headers[RawHeaders.receivedAt],
-    },
+    metadata: metadataOf(record, e.wamid),
+  };
+}
+
+/** Keyed by meta-contract's (WABA, wamid, event name) key: Meta's retries and fan-out copies are skipped by the store. */
+function conversionEvent(tenantId: string, e: AdConversionEvent & { wamid: string }, record: ConsumedRecord): NewEvent {
+  return {
+    tenantId,
+    streamId: messageStream(e.wamid),
+    type: StatusEventTypes.conversion,
+    schemaVersion: STATUS_SCHEMA_VERSION,
+    data: fromAdConversion(e),
+    idempotencyKey: e.idempotencyKey,
+    metadata: metadataOf(record, e.wamid),
   };
 }
 

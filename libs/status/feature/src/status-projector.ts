@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 
-import { StatusTopics, StatusChangedV1 } from '@wahooks/events-contract';
+import { ConversionDetectedV1, StatusChangedV1, StatusTopics } from '@wahooks/events-contract';
 import type { EventStoreTx, RecordedEvent } from '@wahooks/event-store';
 import type { OutboxMessage } from '@wahooks/outbox';
 import { decideTransition, evolve, initialState } from '@wahooks/status-domain';
 
 import { activeStall, ProjectedMessage, StallReason } from './message-status.row';
 import { MessageStatusRepository } from './message-status.repository';
-import { StatusEventTypes, toStatusEvent } from './status-events.mapper';
+import { StatusEventTypes, StoredConversion, toConversionEvent, toStatusEvent } from './status-events.mapper';
 
 /**
  * Folds stored events into the `message_status` projection. The same code
@@ -52,12 +52,15 @@ function step(m: ProjectedMessage, e: RecordedEvent): ProjectedMessage {
     const reason = (e.data as { reason: StallReason }).reason;
     return { ...m, stalls: [...m.stalls, { reason, position: e.globalPosition.toString() }], lastPosition };
   }
-  return { ...m, state: evolve(m.state, toStatusEvent(e)), lastPosition };
+  const event = e.type === StatusEventTypes.conversion ? toConversionEvent(e) : toStatusEvent(e);
+  return { ...m, state: evolve(m.state, event), lastPosition };
 }
 
-/** Outbox messages for what really changed: a status move, or a stall raised. */
+/** Outbox messages for what really changed: a status move, a stall raised, or a conversion detected. */
 function changes(prev: ProjectedMessage, next: ProjectedMessage, cause: RecordedEvent): OutboxMessage[] {
   const out: OutboxMessage[] = [];
+  const conversion = newConversion(prev, next, cause);
+  if (conversion) out.push(conversion);
   const t = decideTransition(prev.state, next.state);
   if (t.changed && t.to) {
     const s = next.state;
@@ -87,4 +90,33 @@ function changes(prev: ProjectedMessage, next: ProjectedMessage, cause: Recorded
     });
   }
   return out;
+}
+
+/**
+ * A conversion the state did not hold before this event. The store skips
+ * repeats of its key, so this is once per conversion; the outbox key says
+ * so to consumers should the relay publish twice.
+ */
+function newConversion(prev: ProjectedMessage, next: ProjectedMessage, cause: RecordedEvent): OutboxMessage | undefined {
+  if (cause.type !== StatusEventTypes.conversion || prev.state.conversions.some((c) => c.eventId === cause.idempotencyKey)) return undefined;
+  const c = next.state.conversions.find((x) => x.eventId === cause.idempotencyKey);
+  if (!c) return undefined;
+  const where = cause.data as StoredConversion;
+  const payload: ConversionDetectedV1 = {
+    schemaVersion: 1,
+    tenantId: next.tenantId,
+    conversionId: c.eventId,
+    wamid: next.wamid,
+    internalMessageId: next.state.internalMessageId ?? null,
+    wabaId: where.wabaId ?? null,
+    phoneNumberId: where.phoneNumberId ?? null,
+    kind: c.kind,
+    eventName: c.eventName,
+    occurredAt: c.atMs !== undefined ? new Date(c.atMs).toISOString() : null,
+    ctwaClid: c.ctwaClid ?? null,
+    currency: c.currency ?? null,
+    value: c.value ?? null,
+    amount: c.value !== undefined ? c.value / 1000 : null,
+  };
+  return { tenantId: next.tenantId, topic: StatusTopics.conversions, key: next.tenantId, payload, idempotencyKey: `conversion:${c.eventId}` };
 }

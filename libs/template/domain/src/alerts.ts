@@ -1,4 +1,5 @@
-import { assertNever, MonitorEvent, PhoneQualityChange } from './monitor-event.types';
+import { classifyPaymentStatus } from './account-integrations';
+import { assertNever, MonitorEvent, PartnerSolutionChange, PaymentConfigurationChange, PhoneQualityChange } from './monitor-event.types';
 import { pauseDurationMs } from './template-status';
 
 export type AlertKind =
@@ -12,7 +13,10 @@ export type AlertKind =
   | 'account.restricted'
   | 'account.banned'
   | 'account.violation'
-  | 'account.security';
+  | 'account.security'
+  | 'payment_configuration.blocked'
+  | 'partner_solution.deactivated'
+  | 'partner_solution.rejected';
 
 export type AlertSeverity = 'critical' | 'warning';
 
@@ -56,6 +60,10 @@ export function alertsFor(e: MonitorEvent): AlertDecision[] {
       return accountAlerts(e);
     case 'security':
       return [{ kind: 'account.security', severity: 'warning', details: { event: e.event ?? null, displayPhoneNumber: e.displayPhoneNumber ?? null, requester: e.requester ?? null } }];
+    case 'payment.configuration':
+      return paymentAlerts(e);
+    case 'partner.solution':
+      return partnerSolutionAlerts(e);
     case 'template.category':
     case 'template.components':
     case 'phone_number.name':
@@ -95,4 +103,38 @@ function accountAlerts(e: Extract<MonitorEvent, { type: 'account.update' }>): Al
     out.push({ kind: 'account.violation', severity: 'warning', details: { violationType: e.violationType ?? null } });
   }
   return out;
+}
+
+/**
+ * A configuration whose status is not `Active` cannot take payments: order
+ * details naming it fail. Disconnected (`Needs Connecting`) is critical;
+ * not yet tested, or a status Meta has not documented, is a warning. An
+ * event without a status says nothing, and raises nothing.
+ */
+function paymentAlerts(e: PaymentConfigurationChange): AlertDecision[] {
+  if (e.status === undefined) return [];
+  const status = classifyPaymentStatus(e.status);
+  if (status === 'ACTIVE') return [];
+  const details = {
+    configurationName: e.configurationName,
+    status: e.status,
+    blockedBecause: status,
+    providerName: e.providerName ?? null,
+    providerMid: e.providerMid ?? null,
+    updatedAt: e.updatedAt !== undefined ? new Date(e.updatedAt * 1000).toISOString() : null,
+  };
+  return [{ kind: 'payment_configuration.blocked', severity: status === 'NEEDS_CONNECTING' ? 'critical' : 'warning', details }];
+}
+
+/**
+ * DEACTIVATED ends a working solution: critical. REJECTED means the partner
+ * declined a request and nothing that worked stopped: a warning.
+ * PENDING_DEACTIVATION raises nothing: the owner asked for it.
+ */
+function partnerSolutionAlerts(e: PartnerSolutionChange): AlertDecision[] {
+  const details = { solutionId: e.solutionId, event: e.event ?? null, status: e.status ?? null };
+  const status = e.status?.toUpperCase();
+  if (status === 'DEACTIVATED') return [{ kind: 'partner_solution.deactivated', severity: 'critical', details }];
+  if (status === 'REJECTED') return [{ kind: 'partner_solution.rejected', severity: 'warning', details }];
+  return [];
 }

@@ -6,6 +6,8 @@ export type { TemplateStatus } from './template-status';
 export { evolveTemplate, initialTemplateState, projectTemplate } from './template-state';
 export type { TemplatePause, TemplateState } from './template-state';
 export { projectAccount, projectPhone } from './waba-health';
+export { blocksPayments, classifyPaymentStatus } from './account-integrations';
+export type { PartnerSolutionState, PaymentConfigurationState, PaymentStatus } from './account-integrations';
 export type { AccountState, PhoneState } from './waba-health';
 export { expiryMs, maySend } from './send-policy';
 export type { SendDecision, SendReason } from './send-policy';

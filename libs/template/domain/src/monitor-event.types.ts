@@ -124,7 +124,39 @@ export interface SecurityNotice extends EventCore {
   readonly requester: string | undefined;
 }
 
-export type AccountEvent = AccountUpdate | AccountAlert | AccountReview | BusinessCapability | SecurityNotice;
+/**
+ * `payment_configuration_update`: a Payments API (India, Brazil) gateway
+ * configuration changed. Meta documents `Active`, `Needs Connecting` and
+ * `Needs Testing`; other pages spell them with underscores.
+ */
+export interface PaymentConfigurationChange extends EventCore {
+  readonly type: 'payment.configuration';
+  /** The name order-details messages refer to: the configuration's identity. */
+  readonly configurationName: string;
+  readonly providerName: string | undefined;
+  readonly providerMid: string | undefined;
+  /** As sent; see `classifyPaymentStatus`. */
+  readonly status: string | undefined;
+  /** `created_timestamp` / `updated_timestamp`, Unix seconds. */
+  readonly createdAt: number | undefined;
+  readonly updatedAt: number | undefined;
+}
+
+/**
+ * `partner_solutions`: a Multi-Partner Solution changed. Meta addresses it to
+ * a business portfolio (`entry.id`), so it reaches an account only when that
+ * id is registered as the tenant's WABA (docs/template-monitor.md).
+ */
+export interface PartnerSolutionChange extends EventCore {
+  readonly type: 'partner.solution';
+  readonly solutionId: string;
+  /** SOLUTION_CREATED, SOLUTION_UPDATED. */
+  readonly event: string | undefined;
+  /** DRAFT, INITIATED, ACTIVE, REJECTED, PENDING_DEACTIVATION, DEACTIVATED. */
+  readonly status: string | undefined;
+}
+
+export type AccountEvent = AccountUpdate | AccountAlert | AccountReview | BusinessCapability | SecurityNotice | PaymentConfigurationChange | PartnerSolutionChange;
 
 export type MonitorEvent = TemplateEvent | PhoneEvent | AccountEvent;
 export type MonitorEventType = MonitorEvent['type'];
@@ -141,6 +173,8 @@ export const MONITOR_EVENT_TYPES: readonly MonitorEventType[] = [
   'account.review',
   'business.capability',
   'security',
+  'payment.configuration',
+  'partner.solution',
 ];
 
 /** For exhaustive switches. */

@@ -1,3 +1,4 @@
+import { partnerSolutionsOf, PartnerSolutionState, paymentConfigurationsOf, PaymentConfigurationState } from './account-integrations';
 import { distinctInOrder, latest } from './event-order';
 import { AccountEvent, AccountUpdate, assertNever, Limit, PhoneEvent, PhoneNameChange, PhoneQualityChange } from './monitor-event.types';
 
@@ -66,6 +67,10 @@ export interface AccountState {
   readonly alerts: readonly { readonly alertType: string | undefined; readonly entityType: string | undefined; readonly entityId: string | undefined; readonly severity: string | undefined; readonly status: string | undefined; readonly description: string | undefined; readonly atMs: number | undefined }[];
   readonly securityEvents: number;
   readonly lastSecurity: { readonly event: string | undefined; readonly displayPhoneNumber: string | undefined; readonly atMs: number | undefined } | undefined;
+  /** Payments API gateway configurations, by name (`payment_configuration_update`). */
+  readonly paymentConfigurations: readonly PaymentConfigurationState[];
+  /** Multi-Partner Solutions, by id (`partner_solutions`; see docs on routing). */
+  readonly partnerSolutions: readonly PartnerSolutionState[];
   readonly history: readonly AccountEvent[];
 }
 
@@ -106,6 +111,9 @@ export function projectAccount(events: readonly AccountEvent[]): AccountState {
         securityEvents += 1;
         lastSecurity = { event: e.event, displayPhoneNumber: e.displayPhoneNumber, atMs: e.atMs };
         break;
+      case 'payment.configuration':
+      case 'partner.solution':
+        break;
       default:
         assertNever(e, 'account event');
     }
@@ -121,6 +129,8 @@ export function projectAccount(events: readonly AccountEvent[]): AccountState {
     alerts: [...alerts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v),
     securityEvents,
     lastSecurity,
+    paymentConfigurations: paymentConfigurationsOf(history),
+    partnerSolutions: partnerSolutionsOf(history),
     history,
   };
 }

@@ -71,6 +71,14 @@ export function toStored(e: MetaEvent): Stored | undefined {
       };
     case 'security':
       return { subject: account, event: { type: 'security', ...base, displayPhoneNumber: e.displayPhoneNumber, event: e.event, requester: e.requester } };
+    case 'payment.configuration':
+      return {
+        subject: account,
+        event: { type: 'payment.configuration', ...base, configurationName: e.configurationName, providerName: e.providerName, providerMid: e.providerMid, status: e.status, createdAt: e.createdAt, updatedAt: e.updatedAt },
+      };
+    case 'partner.solution':
+      // `wabaId` is the business portfolio id Meta puts in `entry.id`: the account it lands on is the one registered under that id.
+      return { subject: account, event: { type: 'partner.solution', ...base, solutionId: e.solutionId, event: e.event, status: e.solutionStatus } };
     default:
       return undefined;
   }

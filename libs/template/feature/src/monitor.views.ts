@@ -67,6 +67,18 @@ export function accountView(r: HealthQueryRow, nowMs: number, withHistory: boole
     alerts: s.alerts.map((a) => ({ ...a, atMs: undefined, at: iso(a.atMs) })),
     securityEvents: s.securityEvents,
     lastSecurity: at(s.lastSecurity),
+    // `?? []`: account rows written before these fields existed, until their next event or a rebuild.
+    paymentConfigurations: (s.paymentConfigurations ?? []).map((c) => ({
+      name: c.name,
+      providerName: c.providerName ?? null,
+      providerMid: c.providerMid ?? null,
+      status: c.status ?? null,
+      blocksPayments: c.blocksPayments,
+      createdAt: iso(c.createdAtMs),
+      updatedAt: iso(c.updatedAtMs),
+      at: iso(c.atMs),
+    })),
+    partnerSolutions: (s.partnerSolutions ?? []).map((p) => ({ solutionId: p.solutionId, status: p.status ?? null, lastEvent: p.lastEvent ?? null, at: iso(p.atMs) })),
     ...(withHistory ? { history: historyView(s.history) } : {}),
   };
 }

@@ -1,15 +1,15 @@
 import { evolve, initialState, project } from '../message-state.projection';
 import type { MessageState } from '../message-state.types';
-import type { StatusEvent } from '../status-event.types';
+import type { MessageEvent } from '../status-event.types';
 
 /**
  * given(history).when(events).then(state => …), in the style of Emmett's
  * specifications. Every scenario also checks that folding with `evolve` and
  * projecting the set agree, so each example is a small determinism test too.
  */
-export function given(...history: StatusEvent[]) {
+export function given(...history: MessageEvent[]) {
   return {
-    when(...events: StatusEvent[]) {
+    when(...events: MessageEvent[]) {
       const all = [...history, ...events];
       return {
         then(assert: (state: MessageState) => void): void {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 
-import type { AcceptedEvent, MetaStatusEvent, StatusEvent, UnknownStatusEvent } from '../status-event.types';
+import type { AcceptedEvent, ConversionEvent, MessageEvent, MetaStatusEvent, StatusEvent, UnknownStatusEvent } from '../status-event.types';
 import { CBP_SERVICE, NOT_ON_WHATSAPP, PMP_MARKETING, T0, WAMID } from './status-event.builders';
 
 /*
@@ -96,3 +96,42 @@ function laterCopy(event: StatusEvent): StatusEvent {
   const reversedKeys = Object.fromEntries(Object.entries(event).reverse()) as StatusEvent;
   return { ...reversedKeys, arrivalSeq: event.arrivalSeq + 10_000 };
 }
+
+/*
+ * Conversions of the same message: a lead and a purchase, each with copies
+ * re-stamped in time (meta-contract leaves the timestamp out of their key),
+ * sometimes without a time, a click id or custom data.
+ */
+const conversion: fc.Arbitrary<ConversionEvent> = fc
+  .record({
+    eventName: fc.constantFrom('LeadSubmitted', 'Purchase', 'AddToCart'),
+    atMs: fc.option(fc.integer({ min: 0, max: 8 }).map((offset) => (T0 + offset) * 1000), { nil: undefined, freq: 6 }),
+    ctwaClid: optional(fc.constant('Afc3nYt4TTydumlFFsatFz8bR2yHCtVA92Veu')),
+  })
+  .map(({ eventName, atMs, ctwaClid }) => ({
+    type: 'conversion',
+    eventId: `conversion:${eventName}`,
+    wamid: WAMID,
+    kind: eventName === 'Purchase' ? 'purchase' : eventName === 'LeadSubmitted' ? 'lead' : 'unknown',
+    eventName,
+    atMs,
+    ctwaClid,
+    currency: eventName === 'Purchase' ? 'USD' : undefined,
+    value: eventName === 'Purchase' ? 25_000 : undefined,
+  }));
+
+export const messageEvent: fc.Arbitrary<MessageEvent> = fc.oneof({ arbitrary: statusEvent, weight: 3 }, { arbitrary: conversion, weight: 1 });
+
+export const messageEvents = fc.array(messageEvent, { maxLength: 16 });
+
+/** As `reorderedWithDuplicates`, with conversions among the statuses. */
+export const reorderedMessageEvents = messageEvents.chain((events) =>
+  fc.record({
+    events: fc.constant(events),
+    replay: fc
+      .tuple(fc.shuffledSubarray(events, { minLength: events.length }), fc.subarray(events))
+      .chain(([all, again]) =>
+        fc.shuffledSubarray([...all, ...again.map((e) => ('type' in e ? e : laterCopy(e)))], { minLength: all.length + again.length }),
+      ),
+  }),
+);

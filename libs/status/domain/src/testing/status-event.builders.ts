@@ -1,4 +1,4 @@
-import type { AcceptedEvent, MetaStatus, MetaStatusEvent, StatusEvent, UnknownStatusEvent } from '../status-event.types';
+import type { AcceptedEvent, ConversionEvent, MetaStatus, MetaStatusEvent, StatusEvent, UnknownStatusEvent } from '../status-event.types';
 
 /** Test data: one message, sent at T0 (unix seconds) by our send side. */
 export const WAMID = 'wamid.HBgLMTY1MDU1NTEyMzQVAgARGBI';
@@ -58,6 +58,29 @@ export function unknown(rawStatus: string, offsetSec: number, overrides: Partial
     ...overrides,
   };
 }
+
+/** Meta's automatic_events purchase example on this message, `offsetSec` after T0; its eventId follows meta-contract's (wamid, event name). */
+export function purchase(offsetSec: number, overrides: Partial<ConversionEvent> = {}): ConversionEvent {
+  return {
+    type: 'conversion',
+    eventId: `Purchase:${WAMID}`,
+    wamid: WAMID,
+    kind: 'purchase',
+    eventName: 'Purchase',
+    atMs: (T0 + offsetSec) * 1000,
+    ctwaClid: CTWA_CLID,
+    currency: 'USD',
+    value: 25_000,
+    ...overrides,
+  };
+}
+
+/** Meta's lead example on this message. */
+export function lead(offsetSec: number, overrides: Partial<ConversionEvent> = {}): ConversionEvent {
+  return { ...purchase(offsetSec), eventId: `LeadSubmitted:${WAMID}`, kind: 'lead', eventName: 'LeadSubmitted', currency: undefined, value: undefined, ...overrides };
+}
+
+export const CTWA_CLID = 'Afc3nYt4TTydumlFFsatFz8bR2yHCtVA92Veu_zDE4DgAI-QqCwM6eC3-K3lTGHRiLxRTVXFEsdyKQQSa-2obZyuGBq_EYypt_OwbMihBV0pbUoRmrGnEjwFTHop-Px0TfA';
 
 /** The same event as it would arrive again later (a Meta retry or fan-out copy). */
 export function redelivered<E extends StatusEvent>(event: E, laterBy = 1000): E {
