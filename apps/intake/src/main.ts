@@ -6,7 +6,8 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger } from 'nestjs-pino';
 
 import { AppConfig, loadConfigFromEnv } from '@wahooks/config';
-import { configureBodyParsing, registerWebhookRoutes, WebhookFastPath, WebhookIntakeService } from '@wahooks/intake-feature';
+import { configureBodyParsing, KAFKA, registerWebhookRoutes, WebhookFastPath, WebhookIntakeService } from '@wahooks/intake-feature';
+import type { KafkaClients } from '@wahooks/kafka';
 import { createRootLogger, installShutdownDeadline, routeProcessWarnings } from '@wahooks/observability';
 
 import { AppModule } from './app.module';
@@ -49,6 +50,8 @@ async function main(): Promise<void> {
   const config = loadConfigFromEnv();
   installShutdownDeadline(config.shutdownGraceMs, (m) => process.stderr.write(`${m}\n`));
   const app = await createIntakeApp(config);
+  // A refused login or an untrusted certificate stops the process here, with the broker's words.
+  await app.get<KafkaClients>(KAFKA).preflight();
   await app.listen(config.http.port, config.http.host);
 }
 

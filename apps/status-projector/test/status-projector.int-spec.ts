@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 import { Kafka, logLevel } from 'kafkajs';
 
+import { RecordProof } from '@wahooks/consumer-runtime';
 import { StatusTopics, Topics, deadLetterTopic } from '@wahooks/events-contract';
 import { distinctByIdempotencyKey, physicalTopic, provisionTenant, ProvisionedTenant, ReadRecord, signLikeMeta, SpawnedApp, testConfig, TopicReader } from '@wahooks/testing';
 
@@ -211,15 +212,36 @@ describe('status-projector end to end: intake → Kafka → projector → read A
   });
 
   it('dead-letters a poison record to its group and keeps going', async () => {
-    await producer.send({ topic: physicalTopic(Topics.webhooksRaw), messages: [{ key: tenant.id, headers: { 'wahooks-tenant-id': tenant.id }, value: 'not json at all' }] });
+    // Signed as the intake signs (a proof over tenant and body), but not JSON: poison by content.
+    const garbage = 'not json at all';
+    const proof = new RecordProof(config.secrets.recordProofKeys);
+    await producer.send({ topic: physicalTopic(Topics.webhooksRaw), messages: [{ key: tenant.id, headers: { 'wahooks-tenant-id': tenant.id, 'wahooks-intake-proof': proof.sign(tenant.id, Buffer.from(garbage)) }, value: garbage }] });
     const wamid = `wamid.after-poison-${randomBytes(4).toString('hex')}`;
     const body = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: '1000' }, statuses: [{ id: wamid, status: 'sent', timestamp: '1700000000', recipient_id: '1' }] } }] }] });
     expect((await post(body)).status).toBe(200);
     await eventually(() => message(wamid), (v) => v.status === 'sent');
-    const letters = await changes.waitFor((rs) => rs.some((r) => r.topic === deadLetterTopic(group) && r.value?.toString() === 'not json at all'));
-    const letter = letters.find((r) => r.value?.toString() === 'not json at all');
+    const letters = await changes.waitFor((rs) => rs.some((r) => r.topic === deadLetterTopic(group) && r.value?.toString() === garbage));
+    const letter = letters.find((r) => r.value?.toString() === garbage);
     expect(letter?.headers['wahooks-dlq-error']).toMatch(/JSON/);
     expect(letter?.headers).toMatchObject({ 'wahooks-dlq-consumer-group': group, 'wahooks-dlq-origin-topic': Topics.webhooksRaw, 'wahooks-dlq-disposition': 'poison', 'wahooks-dlq-error-class': 'poison' });
+  });
+
+  it('refuses a raw record the intake did not write: a well-formed forgery for another tenant is dead-lettered, never projected', async () => {
+    const wamid = `wamid.forged-${randomBytes(4).toString('hex')}`;
+    const forged = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: '1000' }, statuses: [{ id: wamid, status: 'failed', timestamp: '1700000000', recipient_id: '1', errors: [{ code: 131026 }] }] } }] }] });
+    const stolen = new RecordProof(config.secrets.recordProofKeys).sign(other.id, Buffer.from(forged));
+    await producer.send({
+      topic: physicalTopic(Topics.webhooksRaw),
+      messages: [
+        // No proof at all, and a proof made for another tenant: both forgeries.
+        { key: tenant.id, headers: { 'wahooks-tenant-id': tenant.id }, value: forged },
+        { key: tenant.id, headers: { 'wahooks-tenant-id': tenant.id, 'wahooks-intake-proof': stolen }, value: forged },
+      ],
+    });
+    const letters = await changes.waitFor((rs) => rs.filter((r) => r.topic === deadLetterTopic(group) && r.value?.toString() === forged).length >= 2);
+    const reasons = letters.filter((r) => r.value?.toString() === forged).map((r) => r.headers['wahooks-dlq-error']);
+    expect(reasons).toEqual([expect.stringMatching(/no intake proof/), expect.stringMatching(/does not match/)]);
+    expect(await message(wamid)).toBeUndefined();
   });
 
   it('reports readiness with the consumer state', async () => {

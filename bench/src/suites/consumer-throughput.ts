@@ -11,6 +11,7 @@ import { brokerPid, CpuUsage, startCpuMeter } from '../cpu';
 import { distPath } from '../paths';
 import { forkTarget, freePort, TargetProcess } from '../processes';
 import type { BenchContext } from '../suite';
+import { intakeProof } from './raw-proof';
 import { WebhookSink } from './webhook-sink';
 
 /**
@@ -26,7 +27,7 @@ export interface KafkaRecord {
   headers: Record<string, string>;
 }
 
-/** A raw webhook record as the intake writes it: keyed by tenant, with its provenance headers. */
+/** A raw webhook record as the intake writes it: keyed by tenant, with its provenance headers and its proof. */
 export function rawRecord(tenantId: string, body: string): KafkaRecord {
   return {
     key: tenantId,
@@ -35,6 +36,7 @@ export function rawRecord(tenantId: string, body: string): KafkaRecord {
       [RawHeaders.tenantId]: tenantId,
       [RawHeaders.receivedAt]: new Date().toISOString(),
       [RawHeaders.deliveryId]: randomBytes(16).toString('hex'),
+      ...intakeProof(tenantId, body),
     },
   };
 }

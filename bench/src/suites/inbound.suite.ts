@@ -9,6 +9,7 @@ import { Topics } from '@wahooks/events-contract';
 import type { TargetProcess } from '../processes';
 import type { BenchContext, Figure, Suite, SuiteReport } from '../suite';
 import { benchTopicPrefix } from './consumer-throughput';
+import { intakeProof } from './raw-proof';
 import { plainInsert, startConsumerService } from './status.suite';
 
 const PER_RECORD = 5;
@@ -28,7 +29,8 @@ function inboundRecords(tenantId: string, records: number) {
       object: 'whatsapp_business_account',
       entry: [{ id: '1', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550001111', phone_number_id: '1000' }, contacts, messages } }] }],
     };
-    return { key: tenantId, value: JSON.stringify(value), headers: { 'wahooks-tenant-id': tenantId, 'wahooks-received-at': new Date().toISOString() } };
+    const body = JSON.stringify(value);
+    return { key: tenantId, value: body, headers: { 'wahooks-tenant-id': tenantId, 'wahooks-received-at': new Date().toISOString(), ...intakeProof(tenantId, body) } };
   });
 }
 

@@ -1,5 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 
+import { intakeProof } from './raw-proof';
+
 /** One raw webhook record for the status projector: `perRecord` statuses of distinct messages. */
 export function statusRecords(tenantId: string, records: number, perRecord: number): Array<{ key: string; value: string; headers: Record<string, string> }> {
   const statuses = ['sent', 'delivered', 'read'] as const;
@@ -13,10 +15,11 @@ export function statusRecords(tenantId: string, records: number, perRecord: numb
       pricing: { billable: true, pricing_model: 'PMP', type: 'regular', category: 'utility' },
       conversation: { id: `c${i}`, origin: { type: 'utility' } },
     }));
+    const value = envelope(items);
     out.push({
       key: tenantId,
-      value: envelope(items),
-      headers: { 'wahooks-tenant-id': tenantId, 'wahooks-received-at': new Date().toISOString(), 'wahooks-delivery-id': randomBytes(16).toString('hex') },
+      value,
+      headers: { 'wahooks-tenant-id': tenantId, 'wahooks-received-at': new Date().toISOString(), 'wahooks-delivery-id': randomBytes(16).toString('hex'), ...intakeProof(tenantId, value) },
     });
   }
   return out;

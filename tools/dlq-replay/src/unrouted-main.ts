@@ -15,7 +15,7 @@ import { KafkaClients } from '@wahooks/kafka';
 import { createRootLogger } from '@wahooks/observability';
 import { DatabasePool, SqlTransactions } from '@wahooks/prisma';
 
-import { replayUnrouted, TenantRoutes } from '@wahooks/consumer-runtime';
+import { RecordProof, replayUnrouted, TenantRoutes } from '@wahooks/consumer-runtime';
 
 async function loadRoutes(sql: SqlTransactions): Promise<TenantRoutes> {
   const rows = await sql.query<Array<{ kind: 'waba' | 'phone'; id: string; tenant_id: string }>>(
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   try {
     const routes = await loadRoutes(new SqlTransactions(pool));
     const kafka = new KafkaClients(config.kafka, createRootLogger('unrouted-replay', 'warn'), 'unrouted-replay');
-    const report = await replayUnrouted(kafka, routes, { dryRun: values['dry-run'], timeoutMs: Number(values['timeout-ms']) });
+    const report = await replayUnrouted(kafka, routes, new RecordProof(config.secrets.recordProofKeys), { dryRun: values['dry-run'], timeoutMs: Number(values['timeout-ms']) });
     process.stdout.write(`${JSON.stringify({ dryRun: values['dry-run'], ...report })}\n`);
   } finally {
     await pool.onApplicationShutdown();

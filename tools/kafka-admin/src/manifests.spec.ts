@@ -855,6 +855,7 @@ const DUMMY_SECRETS: Record<string, string> = {
   DATABASE_URL: 'postgresql://wahooks:secret@postgres.example.internal:5432/wahooks',
   SECRETS_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
   ADMIN_API_TOKEN: 'an-admin-token-of-sufficient-length',
+  INTAKE_RECORD_KEYS: 'a-record-proof-key-of-sufficient-length-0123',
   PLATFORM_APP_SECRETS: 'app-secret-1,app-secret-2',
   PLATFORM_VERIFY_TOKEN: 'verify-token',
   FALLBACK_SMS_URL: 'https://sms.example.internal/v1/messages',

@@ -16,6 +16,7 @@ export interface FaultKit {
   kafka: KafkaClients;
   adminToken: string;
   platformSecret: string;
+  recordProofKeys: string[];
   log: (line: string) => void;
 }
 
@@ -30,6 +31,7 @@ export function faultKit(log: (line: string) => void): FaultKit {
     ),
     adminToken: env['ADMIN_API_TOKEN'] ?? 'local-admin-token-change-me',
     platformSecret: (env['PLATFORM_APP_SECRETS'] ?? 'local-platform-app-secret').split(',')[0]?.trim() ?? '',
+    recordProofKeys: (env['INTAKE_RECORD_KEYS'] ?? '').split(',').map((k) => k.trim()).filter(Boolean),
     log,
   };
 }

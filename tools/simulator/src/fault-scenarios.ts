@@ -1,4 +1,4 @@
-import { DlqHeaders, replayDeadLetters, replayUnrouted, TenantRoutes } from '@wahooks/consumer-runtime';
+import { DlqHeaders, RecordProof, replayDeadLetters, replayUnrouted, TenantRoutes } from '@wahooks/consumer-runtime';
 import { Topics } from '@wahooks/events-contract';
 import { caughtUp, deadLetters, deliver, endOffsets, FaultKit, pgCtl, readApi, sameRawPartition, shell, SideTenant, sideTenant, sqlWhenUp, until } from './fault-kit';
 import { sleep } from './http';
@@ -254,7 +254,7 @@ export const SCENARIOS: FaultScenario[] = [
       const headers = { 'content-type': 'application/json', authorization: `Bearer ${kit.adminToken}` };
       const routed = await fetch(`${suite.intake.url}/admin/tenants/${t.id}/routes`, { method: 'POST', headers, body: JSON.stringify({ wabaIds: [t.wabaId], phoneNumberIds: [t.phoneNumberId] }) });
       const routes: TenantRoutes = { byWaba: (id) => (id === t.wabaId ? t.id : undefined), byPhoneNumber: (id) => (id === t.phoneNumberId ? t.id : undefined) };
-      const report = await replayUnrouted(kit.kafka, routes, { dryRun: false, timeoutMs: 60_000 });
+      const report = await replayUnrouted(kit.kafka, routes, new RecordProof(kit.recordProofKeys), { dryRun: false, timeoutMs: 60_000 });
       const stored = await until(async () => ((await inboundMessage(ctx, t, wamid)).status === 200 ? true : undefined), 60_000);
       const problems: string[] = [];
       if (status !== 200) problems.push(`intake answered ${status} to a delivery for an unknown WABA`);

@@ -6,6 +6,7 @@ import { APP_CONFIG, AppConfig } from '@wahooks/config';
 import { RAW_SCHEMA_VERSION, RawHeaders, RawRoute, Topics } from '@wahooks/events-contract';
 import { ProducerOverloadedError, PublishTimeoutError, OutgoingRecord } from '@wahooks/kafka';
 import { decideRouting, Envelope, entryRoutingKeys, parseWebhookBody, splitEnvelopeByEntries, verifyMetaSignature } from '@wahooks/meta-contract';
+import { RecordProof } from '@wahooks/consumer-runtime';
 import { MetricsService } from '@wahooks/observability';
 import { digestsEqual, ResolvedTenant, sha256Hex, TenantDirectory } from '@wahooks/tenancy';
 
@@ -25,6 +26,8 @@ export class WebhookIntakeService {
   private readonly requests;
   private readonly signatureFailures;
   private readonly unroutedEntries;
+  /** Consumers accept a raw record only with this proof (docs/security.md). */
+  private readonly proof: RecordProof;
 
   constructor(
     private readonly tenants: TenantDirectory,
@@ -32,6 +35,7 @@ export class WebhookIntakeService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     metrics: MetricsService,
   ) {
+    this.proof = new RecordProof(config.secrets.recordProofKeys);
     const token = config.platform.verifyToken;
     this.platformVerifyHash = token ? sha256Hex(token) : undefined;
     this.requests = metrics.bufferedCounter('wahooks_intake_requests_total', 'Webhook POSTs by outcome', ['tenant', 'route', 'outcome']);
@@ -134,7 +138,7 @@ export class WebhookIntakeService {
       topic: Topics.webhooksUnrouted,
       key: entryRoutingKeys(envelope.entry[entries[0] ?? 0] ?? {}).wabaId || 'unknown',
       value,
-      headers: this.headers('unrouted', req, deliveryId, 'platform-url', originalBody),
+      headers: { ...this.headers('unrouted', req, deliveryId, 'platform-url', originalBody), [RawHeaders.intakeProof]: this.proof.sign('unrouted', value) },
     };
   }
 
@@ -146,10 +150,13 @@ export class WebhookIntakeService {
     route: RawRoute,
     originalBody?: Buffer,
   ): OutgoingRecord {
-    return { topic: Topics.webhooksRaw, key: tenantId, value, headers: this.headers(tenantId, req, deliveryId, route, originalBody) };
+    const headers = this.headers(tenantId, req, deliveryId, route, originalBody);
+    // The body as Meta signed it: its delivery id is already its sha256 (no second pass over the bytes).
+    headers[RawHeaders.intakeProof] = this.proof.sign(tenantId, value, originalBody === undefined ? deliveryId : undefined);
+    return { topic: Topics.webhooksRaw, key: tenantId, value, headers };
   }
 
-  private headers(tenantId: string, req: IntakeRequest, deliveryId: string, route: RawRoute, originalBody?: Buffer) {
+  private headers(tenantId: string, req: IntakeRequest, deliveryId: string, route: RawRoute, originalBody?: Buffer): Record<string, string | Buffer> {
     return {
       [RawHeaders.tenantId]: tenantId,
       [RawHeaders.receivedAt]: req.receivedAt.toISOString(),

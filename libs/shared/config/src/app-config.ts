@@ -2,6 +2,7 @@ import { configSchema, RawConfig } from './config.schema';
 import { AlertsConfig, toAlertsConfig } from './alerts.config';
 import { FallbackConfig, toFallbackConfig } from './fallback.config';
 import { InboundConfig, toInboundConfig } from './inbound.config';
+import { KafkaConfig, toKafkaConfig } from './kafka.config';
 
 /** The typed, validated configuration shared by every app. */
 export interface AppConfig {
@@ -9,8 +10,8 @@ export interface AppConfig {
   logLevel: RawConfig['LOG_LEVEL'];
   http: { port: number; host: string };
   database: { url: string; poolSize: number; connectTimeoutMs: number; statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
-  kafka: { brokers: string[]; clientId: string; topicPrefix: string };
-  secrets: { encryptionKey: Buffer; adminApiToken: string };
+  kafka: KafkaConfig;
+  secrets: { encryptionKey: Buffer; adminApiToken: string; recordProofKeys: string[] };
   platform: { appSecrets: string[]; verifyToken: string | undefined };
   intake: { bodyLimitBytes: number; publishTimeoutMs: number; lingerMs: number; maxBatch: number; producerLanes: number };
   tenantCacheTtlMs: number;
@@ -47,7 +48,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const c = parsed.data;
+  const kafka = toKafkaConfig(c);
   const crossField = [
+    ...kafka.issues,
     ...(c.MEDIA_STORAGE === 's3' && !c.MEDIA_S3_BUCKET ? ['MEDIA_S3_BUCKET: required when MEDIA_STORAGE=s3'] : []),
     ...(Boolean(c.MEDIA_S3_ACCESS_KEY_ID) !== Boolean(c.MEDIA_S3_SECRET_ACCESS_KEY)
       ? ['MEDIA_S3_ACCESS_KEY_ID / MEDIA_S3_SECRET_ACCESS_KEY: set both or neither']
@@ -65,10 +68,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       statementTimeoutMs: c.DATABASE_STATEMENT_TIMEOUT_MS,
       idleInTransactionTimeoutMs: c.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
     },
-    kafka: { brokers: c.KAFKA_BROKERS, clientId: c.KAFKA_CLIENT_ID, topicPrefix: c.KAFKA_TOPIC_PREFIX },
+    kafka: kafka.config as KafkaConfig,
     secrets: {
       encryptionKey: Buffer.from(c.SECRETS_ENCRYPTION_KEY, 'base64'),
       adminApiToken: c.ADMIN_API_TOKEN,
+      recordProofKeys: c.INTAKE_RECORD_KEYS,
     },
     platform: { appSecrets: c.PLATFORM_APP_SECRETS, verifyToken: c.PLATFORM_VERIFY_TOKEN },
     intake: {

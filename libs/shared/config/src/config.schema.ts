@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { alertsEnv } from './alerts.config';
 import { fallbackEnv } from './fallback.config';
 import { inboundEnv } from './inbound.config';
+import { kafkaEnv } from './kafka.config';
 
 const csv = z
   .string()
@@ -40,13 +41,16 @@ export const configSchema = z.object({
   DATABASE_CONNECT_TIMEOUT_MS: int(5000, 100),
   DATABASE_STATEMENT_TIMEOUT_MS: int(30_000, 100),
   DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(60_000, 1000),
-  KAFKA_BROKERS: csv.refine((v) => v.length > 0, 'at least one broker'),
-  KAFKA_CLIENT_ID: z.string().default('wahooks'),
-  /** Namespace of every topic (e.g. `test.` for the test suite, `prod.` on a shared cluster); empty by default. */
-  KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/, "letters, digits, '.', '_' and '-' only").default(''),
+  // --- Kafka: every client's connection, see kafka.config.ts ---
+  ...kafkaEnv,
   SECRETS_ENCRYPTION_KEY: base64Key,
   ADMIN_API_TOKEN: z.string().min(16, 'must be at least 16 characters'),
   PLATFORM_APP_SECRETS: csv,
+  /**
+   * Keys of the intake's proof on raw records (RecordProof): the first signs,
+   * every one verifies (rotation). Held by the intake and the consumers only.
+   */
+  INTAKE_RECORD_KEYS: csv.refine((v) => v.length > 0 && v.every((k) => k.length >= 32), 'at least one key, each of 32 characters or more'),
   PLATFORM_VERIFY_TOKEN: z.string().optional(),
   INTAKE_BODY_LIMIT_BYTES: int(3 * 1024 * 1024, 1024),
   INTAKE_PUBLISH_TIMEOUT_MS: int(2000, 50),

@@ -7,3 +7,4 @@ export * from './rethrow-rpc.filter';
 export * from './record-decoders';
 export * from './dead-letter-replay';
 export * from './unrouted-replay';
+export * from './record-proof';

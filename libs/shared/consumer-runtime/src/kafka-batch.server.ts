@@ -30,6 +30,12 @@ export interface KafkaBatchServerOptions {
   fromBeginning?: boolean;
   /** Shared with the app's readiness check. */
   health?: ConsumerHealth;
+  /**
+   * Checks of each record of a topic before its handler sees it (the raw
+   * topic's intake proof); a check throws PoisonRecordError for a record
+   * that must not be handled, which is then dead-lettered with the reason.
+   */
+  recordChecks?: Readonly<Record<string, (record: ConsumedRecord) => void>>;
 }
 
 /** What a failure on some records has shown so far; a split hands it to both halves. */
@@ -71,7 +77,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   private dlqProducer: BatchingProducer | undefined;
   private stopping = false;
   private lastSuccessAt = 0;
-  private readonly o: Required<Omit<KafkaBatchServerOptions, 'kafka' | 'logger' | 'metrics' | 'groupId' | 'health'>>;
+  private readonly o: Required<Omit<KafkaBatchServerOptions, 'kafka' | 'logger' | 'metrics' | 'groupId' | 'health' | 'recordChecks'>>;
   private readonly log: Logger;
   private readonly m;
 
@@ -275,6 +281,8 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     const handler = this.getHandlerByPattern(batch.topic);
     // A replayed dead letter whose origin this group does not consume: nothing here can handle it.
     if (!handler) throw new PoisonRecordError(`no handler for topic ${batch.topic}`);
+    const check = this.options.recordChecks?.[batch.topic];
+    if (check) for (const record of batch.records) check(record);
     const result = await handler(batch, { control });
     if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
   }

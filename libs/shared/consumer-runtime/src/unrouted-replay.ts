@@ -5,6 +5,8 @@ import { BatchingProducer, OutgoingRecord, readToEnd, type KafkaClients } from '
 import { decideRouting, entryRoutingKeys, parseWebhookBody, splitEnvelopeByEntries } from '@wahooks/meta-contract';
 import type { ConsumedRecord } from '@wahooks/kafka';
 
+import { RecordProof } from './record-proof';
+
 /** Who owns a WABA or a business phone number now (undefined: still nobody, or a disabled tenant). */
 export interface TenantRoutes {
   byWaba(wabaId: string): string | undefined;
@@ -19,7 +21,7 @@ export interface UnroutedReport {
   byTenant: Record<string, number>;
   /** Entries whose WABA still has no tenant: left where they are, for a later run. */
   stillUnrouted: number;
-  /** Records that are not a webhook envelope (should not happen: the intake verified and parsed them). */
+  /** Records without the intake's proof, or that are not a webhook envelope (should not happen: the intake wrote them). */
   unreadable: number;
   endOffsets: Record<number, string>;
 }
@@ -35,7 +37,7 @@ export interface UnroutedReport {
  * unrouted stay for a later run, and entries replayed twice are duplicates
  * the consumers skip by idempotency key.
  */
-export async function replayUnrouted(kafka: KafkaClients, routes: TenantRoutes, options: { dryRun: boolean; timeoutMs: number }): Promise<UnroutedReport> {
+export async function replayUnrouted(kafka: KafkaClients, routes: TenantRoutes, proof: RecordProof, options: { dryRun: boolean; timeoutMs: number }): Promise<UnroutedReport> {
   const report: UnroutedReport = { read: 0, replayed: 0, byTenant: {}, stillUnrouted: 0, unreadable: 0, endOffsets: {} };
   const producer: BatchingProducer = kafka.producer('unrouted-replay', { lingerMs: 0, maxBatch: 100, publishTimeoutMs: 30_000 });
   try {
@@ -44,7 +46,14 @@ export async function replayUnrouted(kafka: KafkaClients, routes: TenantRoutes, 
       const writes: Array<Promise<void>> = [];
       for (const record of batch.records) {
         report.read++;
-        for (const raw of rawRecordsFor(record, routes, report)) {
+        // Only what the intake wrote is routed: the unrouted topic carries its proof too.
+        try {
+          proof.verify(record);
+        } catch {
+          report.unreadable++;
+          continue;
+        }
+        for (const raw of rawRecordsFor(record, routes, report, proof)) {
           report.replayed++;
           report.byTenant[raw.key] = (report.byTenant[raw.key] ?? 0) + 1;
           if (!options.dryRun) writes.push(producer.publish(raw));
@@ -60,7 +69,7 @@ export async function replayUnrouted(kafka: KafkaClients, routes: TenantRoutes, 
 }
 
 /** The raw records one unrouted record becomes now; counts what stays unrouted. */
-export function rawRecordsFor(record: ConsumedRecord, routes: TenantRoutes, report: Pick<UnroutedReport, 'stillUnrouted' | 'unreadable'>): OutgoingRecord[] {
+export function rawRecordsFor(record: ConsumedRecord, routes: TenantRoutes, report: Pick<UnroutedReport, 'stillUnrouted' | 'unreadable'>, proof: RecordProof): OutgoingRecord[] {
   const parsed = record.value ? parseWebhookBody(record.value) : undefined;
   if (!parsed?.ok) {
     report.unreadable++;
@@ -89,14 +98,11 @@ export function rawRecordsFor(record: ConsumedRecord, routes: TenantRoutes, repo
     report.stillUnrouted += decision.entries.length;
     return [];
   }
-  if (decision.kind === 'whole') {
-    return [{ topic: Topics.webhooksRaw, key: decision.tenantId, value: Buffer.from(splitEnvelopeByEntries(envelope, envelope.entry.map((_, i) => i))), headers: headers(decision.tenantId) }];
-  }
+  const raw = (tenantId: string, entries: number[]): OutgoingRecord => {
+    const value = Buffer.from(splitEnvelopeByEntries(envelope, entries));
+    return { topic: Topics.webhooksRaw, key: tenantId, value, headers: { ...headers(tenantId), [RawHeaders.intakeProof]: proof.sign(tenantId, value) } };
+  };
+  if (decision.kind === 'whole') return [raw(decision.tenantId, envelope.entry.map((_, i) => i))];
   report.stillUnrouted += decision.unrouted.length;
-  return decision.parts.map(({ tenantId, entries }) => ({
-    topic: Topics.webhooksRaw,
-    key: tenantId,
-    value: Buffer.from(splitEnvelopeByEntries(envelope, entries)),
-    headers: headers(tenantId),
-  }));
+  return decision.parts.map(({ tenantId, entries }) => raw(tenantId, entries));
 }

@@ -13,6 +13,8 @@ export const RawHeaders = {
   route: 'wahooks-route',
   /** For platform-url splits: the original raw body, kept for audit (the value is the tenant's part). */
   originalBody: 'wahooks-original-body',
+  /** The intake's HMAC over tenant and body (`v1=<hex>`): consumers accept a raw record only with it (RecordProof). */
+  intakeProof: 'wahooks-intake-proof',
   /** W3C trace context. */
   traceparent: 'traceparent',
   schemaVersion: 'wahooks-schema-version',

@@ -1,5 +1,6 @@
 import { compatibilityPartitioner, ProduceAcks, Producer } from '@platformatic/kafka';
 
+import { KafkaSecurity, PLAINTEXT, platformaticSecurity } from './kafka-security';
 import { TopicNamespace } from './topic-namespace';
 
 export interface OutgoingRecord {
@@ -20,6 +21,8 @@ export interface ProducerConnection {
   requestTimeoutMs?: number;
   /** Prefix of every topic written (default: none). */
   namespace?: TopicNamespace;
+  /** TLS and SASL (default: PLAINTEXT). */
+  security?: KafkaSecurity;
 }
 
 export interface BatchingProducerOptions {
@@ -184,6 +187,7 @@ export class BatchingProducer {
       producer: new Producer<Buffer, Buffer, Buffer, Buffer>({
         clientId: options.lanes && options.lanes > 1 ? `${connection.clientId}-${i}` : connection.clientId,
         bootstrapBrokers: connection.brokers,
+        ...platformaticSecurity(connection.security ?? PLAINTEXT),
         connectTimeout: connection.connectTimeoutMs ?? 3000,
         timeout: connection.requestTimeoutMs ?? 10_000,
         idempotent: true,

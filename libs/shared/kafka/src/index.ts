@@ -6,3 +6,4 @@ export * from './records';
 export * from './topic-admin';
 export * from './topic-namespace';
 export * from './bounded-read';
+export * from './kafka-security';

@@ -1,8 +1,9 @@
-import { Kafka, logLevel, LogEntry } from 'kafkajs';
+import { Kafka, KafkaConfig, logLevel, LogEntry } from 'kafkajs';
 import type { Logger } from 'pino';
 
 import { BatchingProducer, BatchingProducerOptions, FlushObserver } from './batching-producer';
 import { GroupConsumer, GroupConsumerOptions, GroupState } from './group-consumer';
+import { innermostMessage, kafkajsSecurity, KafkaSecurity, KafkaSecurityError, PLAINTEXT, securityRefusal } from './kafka-security';
 import { KafkaTopicAdmin } from './topic-admin';
 import { TopicNamespace } from './topic-namespace';
 
@@ -12,6 +13,8 @@ export interface KafkaSettings {
   clientId: string;
   /** Namespace of every topic this process reads and writes (see TopicNamespace). */
   topicPrefix: string;
+  /** TLS and SASL (default: PLAINTEXT). */
+  security?: KafkaSecurity;
 }
 
 export interface KafkaClientOptions {
@@ -22,6 +25,8 @@ export interface KafkaClientOptions {
   /** Connection and request timeouts; short so readiness and 503s stay bounded. */
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /** kafkajs's own retries of a request (default: its default). */
+  retry?: KafkaConfig['retry'];
 }
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -45,6 +50,8 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     brokers: options.settings.brokers,
     connectionTimeout: options.connectionTimeoutMs ?? 3000,
     requestTimeout: options.requestTimeoutMs ?? 10000,
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...kafkajsSecurity(options.settings.security ?? PLAINTEXT),
     logLevel: logLevel.WARN,
     logCreator:
       () =>
@@ -84,7 +91,47 @@ export class KafkaClients {
   /** An idempotent producer (acks all); `role` names it in the client id (`outbox`, `dlq`…). */
   producer(role: string, options: BatchingProducerOptions, observe?: FlushObserver): BatchingProducer {
     const clientId = [this.settings.clientId, this.clientIdSuffix, role].filter(Boolean).join('-');
-    return new BatchingProducer({ brokers: this.settings.brokers, clientId, namespace: this.namespace }, options, observe);
+    return new BatchingProducer({ brokers: this.settings.brokers, clientId, namespace: this.namespace, security: this.settings.security ?? PLAINTEXT }, options, observe);
+  }
+
+  /**
+   * At start-up, before anything else talks to Kafka: one connection and a
+   * metadata round trip, no retries. A login the broker refuses or a
+   * certificate that is not trusted cannot get better by waiting, so it
+   * throws KafkaSecurityError with the broker's (or TLS's) own words and the
+   * process stops, visibly, instead of retrying for ever behind a readiness
+   * probe. An unreachable broker is not fatal: it answers `unreachable` and
+   * the process starts (the intake answers 503, readiness says why).
+   */
+  async preflight(timeoutMs = 10_000): Promise<'ok' | 'unreachable'> {
+    const kafka = createKafka({
+      settings: this.settings,
+      logger: this.logger.child({ component: 'kafka-preflight' }),
+      clientIdSuffix: [this.clientIdSuffix, 'preflight'].filter(Boolean).join('-'),
+      connectionTimeoutMs: Math.min(timeoutMs, 10_000),
+      requestTimeoutMs: timeoutMs,
+      retry: { retries: 0 },
+    });
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      await admin.describeCluster();
+      return 'ok';
+    } catch (error) {
+      const refusal = securityRefusal(error);
+      const security = this.settings.security ?? PLAINTEXT;
+      const who = security.sasl ? ` as ${security.sasl.username ?? '(token)'} with ${security.sasl.mechanism}` : '';
+      if (refusal === 'authentication') {
+        throw new KafkaSecurityError(`Kafka refused the login${who} over ${security.protocol} at ${this.settings.brokers.join(',')}: ${innermostMessage(error)} (check KAFKA_SASL_*)`, { cause: error });
+      }
+      if (refusal === 'tls') {
+        throw new KafkaSecurityError(`Kafka's TLS certificate at ${this.settings.brokers.join(',')} is not trusted, or ours was refused: ${innermostMessage(error)} (check KAFKA_TLS_*)`, { cause: error });
+      }
+      this.logger.warn({ err: innermostMessage(error), brokers: this.settings.brokers }, 'Kafka unreachable at start-up; starting anyway (readiness will tell)');
+      return 'unreachable';
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
   }
 
   topicAdmin(): KafkaTopicAdmin {

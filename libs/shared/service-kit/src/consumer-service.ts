@@ -6,8 +6,9 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger } from 'nestjs-pino';
 
 import { AppConfig, loadConfigFromEnv } from '@wahooks/config';
-import { ConsumerHealth, KafkaBatchServer } from '@wahooks/consumer-runtime';
-import type { KafkaClients } from '@wahooks/kafka';
+import { ConsumerHealth, KafkaBatchServer, RecordProof } from '@wahooks/consumer-runtime';
+import { Topics } from '@wahooks/events-contract';
+import type { ConsumedRecord, KafkaClients } from '@wahooks/kafka';
 import { createRootLogger, installShutdownDeadline, MetricsService, routeProcessWarnings } from '@wahooks/observability';
 
 import { ConsumerServiceModule } from './consumer-service.module';
@@ -34,6 +35,8 @@ export async function createConsumerApp(spec: ConsumerServiceSpec, config: AppCo
         fromBeginning: config.consumer.fromBeginning,
         sessionTimeoutMs: config.consumer.sessionTimeoutMs,
         heartbeatIntervalMs: config.consumer.heartbeatIntervalMs,
+        // A raw record is handled only with the intake's proof (RecordProof): a forgery is dead-lettered.
+        recordChecks: { [Topics.webhooksRaw]: proofCheck(new RecordProof(config.secrets.recordProofKeys)) },
       }),
     },
     { inheritAppConfig: false },
@@ -48,6 +51,8 @@ export function runConsumerService(spec: ConsumerServiceSpec): void {
     const config = loadConfigFromEnv();
     installShutdownDeadline(config.shutdownGraceMs, (m) => process.stderr.write(`${m}\n`));
     const app = await createConsumerApp(spec, config);
+    // A refused login or an untrusted certificate stops the process here, with the broker's words.
+    await app.get<KafkaClients>(KAFKA).preflight();
     await app.startAllMicroservices();
     await app.listen(config.http.port, config.http.host);
   };
@@ -78,4 +83,8 @@ export function runRebuild(spec: ConsumerServiceSpec, rebuilder: Type<{ rebuild(
     process.stderr.write(`${spec.name} rebuild failed: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   });
+}
+
+function proofCheck(proof: RecordProof): (record: ConsumedRecord) => void {
+  return (record) => proof.verify(record);
 }
