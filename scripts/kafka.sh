@@ -104,11 +104,12 @@ ensure_kafka_admin() {
   # shellcheck source=scripts/lib/node.sh
   source "$KAFKA_ROOT/scripts/lib/node.sh"
   ensure_node
-  local sources=("$KAFKA_ROOT/tools/kafka-admin/src" "$KAFKA_ROOT/libs/shared/events-contract/src")
+  # kafka-admin and what it imports: the topic table, and the Kafka config and security the apps use.
+  local sources=("$KAFKA_ROOT/tools/kafka-admin/src" "$KAFKA_ROOT/libs/shared/events-contract/src" "$KAFKA_ROOT/libs/shared/config/src" "$KAFKA_ROOT/libs/shared/kafka/src")
   if [ ! -f "$KAFKA_ADMIN_JS" ] || [ -n "$(find "${sources[@]}" -name '*.ts' ! -name '*.spec.ts' ! -name '*.int-spec.ts' -newer "$KAFKA_ADMIN_JS" -print -quit)" ]; then
     log "compiling tools/kafka-admin (swc)"
     local out
-    if ! out="$(cd "$KAFKA_ROOT" && swc tools/kafka-admin/src libs/shared/events-contract/src -d dist --ignore '**/*.spec.ts' --ignore '**/*.int-spec.ts' 2>&1)"; then
+    if ! out="$(cd "$KAFKA_ROOT" && swc tools/kafka-admin/src libs/shared/events-contract/src libs/shared/config/src libs/shared/kafka/src -d dist --ignore '**/*.spec.ts' --ignore '**/*.int-spec.ts' 2>&1)"; then
       echo "$out" | sed 's/^/[kafka]   /' >&2
       die "could not compile tools/kafka-admin"
     fi

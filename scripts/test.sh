@@ -17,6 +17,8 @@ ensure_node
 ensure_deps
 bash scripts/build.sh
 bash scripts/kafka.sh up
+# A second broker with a SASL_SSL listener, SCRAM users and ACLs, for the security tests.
+bash scripts/kafka-secure.sh up
 migrate_db
 
 echo "[test] type-check"

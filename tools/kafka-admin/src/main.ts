@@ -5,6 +5,7 @@
  *   node dist/tools/kafka-admin/src/main.js wait-ready     [--timeout-ms N]
  *   node dist/tools/kafka-admin/src/main.js create-topics  [--timeout-ms N] [--replication-factor N] [--grow-partitions]
  *   node dist/tools/kafka-admin/src/main.js list-topics    [--timeout-ms N]
+ *   node dist/tools/kafka-admin/src/main.js create-acls    [--timeout-ms N]
  *
  * Environment:
  *   KAFKA_BROKERS                     comma list, default 127.0.0.1:9092
@@ -12,12 +13,30 @@
  *   KAFKA_TOPIC_REPLICATION_FACTOR    default 1 (a production cluster wants 3)
  *   KAFKA_TOPIC_MIN_INSYNC_REPLICAS   optional topic-level min.insync.replicas
  *   KAFKA_TOPIC_PREFIX                namespace of every topic (as the apps use it), default none
+ *   KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*, KAFKA_TLS_*   how to connect (as the apps do; docs/security.md)
+ *   KAFKA_ACL_PRINCIPALS              create-acls: `role=principal` pairs, comma separated
+ *                                     (roles: intake, status-projector, fallback-trigger,
+ *                                     template-monitor, inbound-reply, tools); default User:<role>
  *   KAFKA_ADMIN_LOG_LEVEL             kafkajs log level (NOTHING, ERROR, WARN, INFO, DEBUG); default NOTHING
  *
  * Exit codes: 0 done, 1 failed or timed out (the reason is on stderr), 2 usage error.
  */
-import { TopicSpec, TopicSpecs } from '@wahooks/events-contract';
-import { Admin, ConfigResourceTypes, ITopicConfig, Kafka, logLevel, type KafkaConfig } from 'kafkajs';
+import { loadKafkaConfig } from '@wahooks/config';
+import { ACCESS_ROLES, accessOf, AccessRole, TopicSpec, TopicSpecs } from '@wahooks/events-contract';
+import { kafkajsSecurity, PLAINTEXT } from '@wahooks/kafka';
+import {
+  AclEntry,
+  AclOperationTypes,
+  AclPermissionTypes,
+  AclResourceTypes,
+  Admin,
+  ConfigResourceTypes,
+  ITopicConfig,
+  Kafka,
+  logLevel,
+  ResourcePatternTypes,
+  type KafkaConfig,
+} from 'kafkajs';
 
 const PREFIX = '[kafka-admin]';
 const GROUP_METADATA_TOPIC = '__consumer_offsets';
@@ -39,6 +58,10 @@ export interface Options {
   logLevel: logLevel;
   /** The apps' KAFKA_TOPIC_PREFIX: topics are created under it. */
   topicPrefix: string;
+  /** TLS and SASL, as the apps connect. */
+  security: Pick<KafkaConfig, 'ssl' | 'sasl'>;
+  /** create-acls: who runs each role. */
+  principals: Record<AccessRole, string>;
 }
 
 class UsageError extends Error {}
@@ -132,6 +155,8 @@ export const parseArgs = (argv: string[], env: NodeJS.ProcessEnv): { command: st
       growPartitions: flags.get('grow-partitions') === true,
       logLevel: logLevel[level as keyof typeof logLevel],
       topicPrefix: topicPrefixFrom(env['KAFKA_TOPIC_PREFIX']),
+      security: securityFrom(env, brokers),
+      principals: principalsFrom(env['KAFKA_ACL_PRINCIPALS']),
     },
   };
 };
@@ -142,6 +167,54 @@ const topicPrefixFrom = (raw: string | undefined): string => {
   return prefix;
 };
 
+/** TLS and SASL from the same validated variables the apps read. */
+const securityFrom = (env: NodeJS.ProcessEnv, brokers: string[]): Pick<KafkaConfig, 'ssl' | 'sasl'> => {
+  try {
+    return kafkajsSecurity(loadKafkaConfig({ ...env, KAFKA_BROKERS: brokers.join(',') }).security ?? PLAINTEXT);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+};
+
+const principalsFrom = (raw: string | undefined): Record<AccessRole, string> => {
+  const out = Object.fromEntries(ACCESS_ROLES.map((r) => [r, `User:${r}`])) as Record<AccessRole, string>;
+  for (const pair of (raw ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [role, principal] = pair.split('=', 2).map((x) => x.trim());
+    if (!role || !principal || !(ACCESS_ROLES as readonly string[]).includes(role)) throw new UsageError(`KAFKA_ACL_PRINCIPALS: "${pair}" is not <role>=<principal> with a role of ${ACCESS_ROLES.join(', ')}`);
+    if (!/^[A-Za-z]+:.+$/.test(principal)) throw new UsageError(`KAFKA_ACL_PRINCIPALS: principal "${principal}" must read <type>:<name>, e.g. User:intake`);
+    out[role as AccessRole] = principal;
+  }
+  return out;
+};
+
+/**
+ * The ACL entries of the access table (events-contract's accessOf) for one
+ * deployment: every topic and group under its prefix, each principal allowed
+ * exactly what its role needs. Pure, so the table is tested without a broker.
+ */
+export const aclEntries = (prefix: string, principals: Record<AccessRole, string>): AclEntry[] => {
+  const entry = (principal: string, resourceType: AclResourceTypes, resourceName: string, operation: AclOperationTypes, pattern = ResourcePatternTypes.LITERAL): AclEntry => ({
+    principal,
+    host: '*',
+    operation,
+    permissionType: AclPermissionTypes.ALLOW,
+    resourceType,
+    resourceName,
+    resourcePatternType: pattern,
+  });
+  const out: AclEntry[] = [];
+  for (const role of ACCESS_ROLES) {
+    const principal = principals[role];
+    const access = accessOf(role);
+    for (const t of access.read) out.push(entry(principal, AclResourceTypes.TOPIC, prefix + t, AclOperationTypes.READ), entry(principal, AclResourceTypes.TOPIC, prefix + t, AclOperationTypes.DESCRIBE));
+    for (const t of access.write) out.push(entry(principal, AclResourceTypes.TOPIC, prefix + t, AclOperationTypes.WRITE), entry(principal, AclResourceTypes.TOPIC, prefix + t, AclOperationTypes.DESCRIBE));
+    for (const g of access.groups) out.push(entry(principal, AclResourceTypes.GROUP, g, AclOperationTypes.READ));
+    for (const g of access.groupPrefixes) out.push(entry(principal, AclResourceTypes.GROUP, g, AclOperationTypes.READ, ResourcePatternTypes.PREFIXED));
+  }
+  // The same entry twice (a topic both read and written) is one ACL.
+  return [...new Map(out.map((e) => [JSON.stringify(e), e])).values()];
+};
+
 /** The suite's topics as this deployment names them on the broker. */
 export const namespacedSpecs = (prefix: string): TopicSpec[] => TopicSpecs.map((spec) => ({ ...spec, name: `${prefix}${spec.name}` }));
 
@@ -150,6 +223,7 @@ const kafkaFor = (options: Options): Kafka => {
     clientId: options.clientId,
     brokers: options.brokers,
     logLevel: options.logLevel,
+    ...options.security,
     connectionTimeout: 1_000,
     requestTimeout: 5_000,
     // Our own loops own the deadline; kafkajs only smooths over single hiccups.
@@ -447,6 +521,23 @@ const createTopics = async (options: Options): Promise<void> => {
   }
 };
 
+const createAcls = async (options: Options): Promise<void> => {
+  const started = Date.now();
+  const deadline = started + options.timeoutMs;
+  const admin = await connectAdmin(kafkaFor(options), options, deadline);
+  try {
+    const acl = aclEntries(options.topicPrefix, options.principals);
+    await until('creating ACLs', deadline, () => admin.createAcls({ acl }));
+    for (const role of ACCESS_ROLES) {
+      const mine = acl.filter((e) => e.principal === options.principals[role]);
+      log(`${options.principals[role]} (${role}): ${mine.length} ACLs`);
+    }
+    log(`${acl.length} ACLs in place${options.topicPrefix ? ` under the prefix "${options.topicPrefix}"` : ''} (${elapsed(started)})`);
+  } finally {
+    await admin.disconnect();
+  }
+};
+
 const listTopics = async (options: Options): Promise<void> => {
   const deadline = Date.now() + options.timeoutMs;
   const admin = await connectAdmin(kafkaFor(options), options, deadline, true);
@@ -462,13 +553,15 @@ const listTopics = async (options: Options): Promise<void> => {
   }
 };
 
-const USAGE = `usage: kafka-admin <wait-ready|create-topics|list-topics> [--timeout-ms N] [--replication-factor N] [--grow-partitions]
+const USAGE = `usage: kafka-admin <wait-ready|create-topics|list-topics|create-acls> [--timeout-ms N] [--replication-factor N] [--grow-partitions]
   wait-ready     wait until the broker answers, every group-coordinator shard is loaded
                  and a consumer can join a group and commit an offset
   create-topics  create every topic of TopicSpecs that is missing (idempotent)
   list-topics    print each non-internal topic with its partition and replica counts
+  create-acls    allow each role's principal exactly what the architecture needs (docs/security.md)
 env: KAFKA_BROKERS (default 127.0.0.1:9092), KAFKA_CLIENT_ID, KAFKA_TOPIC_REPLICATION_FACTOR,
-     KAFKA_TOPIC_MIN_INSYNC_REPLICAS, KAFKA_TOPIC_PREFIX, KAFKA_ADMIN_LOG_LEVEL`;
+     KAFKA_TOPIC_MIN_INSYNC_REPLICAS, KAFKA_TOPIC_PREFIX, KAFKA_ADMIN_LOG_LEVEL, KAFKA_SECURITY_PROTOCOL,
+     KAFKA_SASL_*, KAFKA_TLS_*, KAFKA_ACL_PRINCIPALS`;
 
 export const main = async (argv: string[], env: NodeJS.ProcessEnv): Promise<number> => {
   let parsed: ReturnType<typeof parseArgs>;
@@ -487,6 +580,7 @@ export const main = async (argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     'wait-ready': waitReady,
     'create-topics': createTopics,
     'list-topics': listTopics,
+    'create-acls': createAcls,
   };
   const run = commands[command];
   if (!run) {

@@ -1,3 +1,4 @@
 export * from './accepted-message';
 export * from './headers';
 export * from './topics';
+export * from './access';

@@ -345,11 +345,11 @@ export class BatchingProducer {
       // of the others: a failed batch spanning topics is sent again per topic.
       const groups = error ? groupByTopic(batch) : [];
       if (error && groups.length === 1) {
-        for (const p of batch) p.reject(new ProducerUnavailableError(error.message, { cause: error }));
+        for (const p of batch) p.reject(unavailable(error));
       } else {
         for (const group of groups) {
           const groupError = await this.write(lane, group);
-          if (groupError) for (const p of group) p.reject(new ProducerUnavailableError(groupError.message, { cause: groupError }));
+          if (groupError) for (const p of group) p.reject(unavailable(groupError));
         }
       }
       this.observe(batch.length, Number(process.hrtime.bigint() - started) / 1e9, error);
@@ -415,6 +415,12 @@ export class BatchingProducer {
     }
     return key;
   }
+}
+
+/** The caller's error: the client's words, with the broker's reason when it is one a retry cannot fix. */
+function unavailable(error: Error): ProducerUnavailableError {
+  const permanent = permanentProduceError(error);
+  return new ProducerUnavailableError(permanent ? `${error.message} (${permanent})` : error.message, { cause: error });
 }
 
 /** A record's size on the wire, near enough: its bytes plus record framing. */
