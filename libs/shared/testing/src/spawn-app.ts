@@ -30,6 +30,11 @@ export class SpawnedApp {
     private readonly env: Record<string, string>,
   ) {}
 
+  /** The child's process id while it runs (to read its memory from /proc). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   async start(readyPath = '/health/ready', timeoutMs = 60_000): Promise<void> {
     const port = await freePort();
     this.url = `http://127.0.0.1:${port}`;
