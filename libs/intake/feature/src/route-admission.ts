@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RawRoute } from '@wahooks/events-contract';
 import type { ResolvedTenant } from '@wahooks/tenancy';
 
+import { JSON_MEDIA_TYPE } from './body-parsing';
 import { BodyLease, InflightBudget, InflightBudgetExhausted } from './inflight-budget';
 import { INTERNAL_FAILURE, IntakeOutcome, MEMORY_EXHAUSTED, UNKNOWN_TENANT } from './intake.types';
 import { outcomeResponse } from './outcome-response';
@@ -14,6 +15,8 @@ interface Admitted {
   lease: BodyLease;
   /** The handler has the body: from now on the bytes are released when the service answers, not when the client leaves. */
   handedOver: boolean;
+  tenant: string;
+  route: RawRoute;
 }
 
 type Params = { tenantId?: string };
@@ -25,7 +28,9 @@ type Params = { tenantId?: string };
  * admitted into the same in-flight budget: a declared Content-Length up
  * front, a chunked body chunk by chunk as it arrives (503 `memory` when the
  * budget runs out; Fastify's own 413 past the body limit stays as it was).
- * A `preParsing` hook runs after routing and before the body is read.
+ * Fastify's 415 and declared-413, which read no body either, still come
+ * first (the documented order). A `preParsing` hook runs after routing and
+ * before the body is read.
  */
 export class RouteAdmission {
   private readonly admitted = new WeakMap<FastifyRequest, Admitted>();
@@ -37,16 +42,25 @@ export class RouteAdmission {
   ) {}
 
   readonly preParsing = (request: FastifyRequest, reply: FastifyReply, payload: Readable, done: (err: Error | null, payload?: Readable) => void): void => {
+    const declared = request.headers['content-length'];
+    const length = declared === undefined ? undefined : Number(declared);
+    // Over the limit: Fastify answers 413 without reading it (the same test as its own), and nothing is held.
+    if (length !== undefined && length > this.bodyLimit) return done(null);
     const tenantId = (request.params as Params).tenantId;
+    const route: RawRoute = tenantId === undefined ? 'platform-url' : 'tenant-url';
+    // A content type Fastify refuses is answered 415 unread before the tenant matters, as it always was.
+    // Its bytes are admitted all the same: whatever this test and Fastify's parser disagree on stays bounded.
+    const type = request.headers['content-type'];
+    if (type === undefined || !JSON_MEDIA_TYPE.test(type)) return this.admitBytes(request, reply, payload, length, 'unknown', route, done);
     if (tenantId === undefined) {
-      if (this.intake.platformEnabled) this.admitBytes(request, reply, payload, 'platform', 'platform-url', done);
-      else refuse(reply, this.intake.refuseUnread('unknown', 'platform-url', UNKNOWN_TENANT));
+      if (this.intake.platformEnabled) this.admitBytes(request, reply, payload, length, 'platform', route, done);
+      else refuse(reply, this.intake.refuseUnread('unknown', route, UNKNOWN_TENANT));
       return;
     }
     const found = this.intake.tenantFor(tenantId);
     const next = (tenant: ResolvedTenant | undefined): void => {
-      if (tenant === undefined) refuse(reply, this.intake.refuseUnread('unknown', 'tenant-url', UNKNOWN_TENANT));
-      else this.admitBytes(request, reply, payload, tenant.id, 'tenant-url', done);
+      if (tenant === undefined) refuse(reply, this.intake.refuseUnread('unknown', route, UNKNOWN_TENANT));
+      else this.admitBytes(request, reply, payload, length, tenant.id, route, done);
     };
     if (!(found instanceof Promise)) next(found);
     else {
@@ -59,9 +73,9 @@ export class RouteAdmission {
 
   /** Route-level error handler: a chunked body that ran into the budget; every other error as Fastify answers it. */
   readonly errorHandler = (error: Error, request: FastifyRequest, reply: FastifyReply): void => {
-    if (!(error instanceof InflightBudgetExhausted)) throw error;
-    const tenantId = (request.params as Params).tenantId;
-    refuse(reply, this.intake.refuseUnread(tenantId ?? 'platform', tenantId === undefined ? 'platform-url' : 'tenant-url', MEMORY_EXHAUSTED));
+    const admitted = this.admitted.get(request);
+    if (!(error instanceof InflightBudgetExhausted) || !admitted) throw error;
+    refuse(reply, this.intake.refuseUnread(admitted.tenant, admitted.route, MEMORY_EXHAUSTED));
   };
 
   /** Runs the handler's work holding the request's bytes until it has answered (even if the client left meanwhile). */
@@ -75,26 +89,24 @@ export class RouteAdmission {
     }
   }
 
+  /** `tenant`: a metric label, so only a tenant the directory knows (or `platform`, `unknown`): never the URL's id. */
   private admitBytes(
     request: FastifyRequest,
     reply: FastifyReply,
     payload: Readable,
+    length: number | undefined,
     tenant: string,
     route: RawRoute,
     done: (err: Error | null, payload?: Readable) => void,
   ): void {
     // Gone while its tenant was looked up: no 'close' is coming to release anything.
     if (request.raw.destroyed) return;
-    const declared = request.headers['content-length'];
-    const length = declared === undefined ? undefined : Number(declared);
-    // Over the limit: Fastify answers 413 without reading it, and holds nothing.
-    if (length !== undefined && length > this.bodyLimit) return done(null);
     const lease = new BodyLease(this.budget);
     if (length !== undefined && !lease.grow(length)) {
       refuse(reply, this.intake.refuseUnread(tenant, route, MEMORY_EXHAUSTED));
       return;
     }
-    const admitted: Admitted = { lease, handedOver: false };
+    const admitted: Admitted = { lease, handedOver: false, tenant, route };
     this.admitted.set(request, admitted);
     // Answered, aborted, timed out or refused before the handler had the body: released here; after, by `hold`.
     reply.raw.once('close', () => {

@@ -184,10 +184,30 @@ describe.each([
     expect(JSON.parse(res.body)).toMatchObject({ code: 'BROKER_UNAVAILABLE' });
   });
 
-  it('answers a declared body over the limit 413 unread, holding nothing', async () => {
-    const res = await (await post('/webhooks/whatsapp/acme', { ...json, 'content-length': LIMIT + 1 })).response;
-    expect(res.status).toBe(413);
+  it('answers a declared body over the limit 413 unread, holding nothing, before the tenant matters', async () => {
+    for (const tenant of ['acme', 'nobody']) {
+      const res = await (await post(`/webhooks/whatsapp/${tenant}`, { ...json, 'content-length': LIMIT + 1 })).response;
+      expect(res.status).toBe(413);
+    }
     expect(budget.acquired).toBe(0);
+  });
+
+  it('answers a content type other than JSON 415 unread, before the tenant matters (its bytes admitted meanwhile)', async () => {
+    for (const headers of [{ 'content-type': 'text/plain' }, {}] as Array<Record<string, string>>) {
+      const req = await post('/webhooks/whatsapp/nobody', { ...headers, 'content-length': 5000 });
+      expect((await req.response).status).toBe(415);
+    }
+    expect(intake.refused).toEqual([]);
+  });
+
+  it('labels a refusal of a body whose tenant was never looked up `unknown`, never with the id from the URL', async () => {
+    expect(budget.tryAcquire(CAPACITY)).toBe(true);
+    const labels: string[] = [];
+    intake.refuseUnread = (tenant: string, _route: string, outcome: IntakeOutcome) => (labels.push(tenant), outcome);
+    const res = await (await post('/webhooks/whatsapp/attacker-chosen', { 'content-type': 'text/plain', 'content-length': 10 })).response;
+    expect(res.status).toBe(503);
+    expect(labels).toEqual(['unknown']);
+    budget.release(CAPACITY);
   });
 
   describe('chunked bodies (always the Fastify routes)', () => {

@@ -4,14 +4,13 @@ import { Logger } from '@nestjs/common';
 
 import type { ResolvedTenant } from '@wahooks/tenancy';
 
+import { JSON_MEDIA_TYPE } from './body-parsing';
 import { InflightBudget } from './inflight-budget';
 import { INTERNAL_FAILURE, IntakeOutcome, IntakeRequest, MEMORY_EXHAUSTED, UNKNOWN_TENANT } from './intake.types';
 import { outcomeResponse } from './outcome-response';
 import type { WebhookIntakeService } from './webhook-intake.service';
 
 const PREFIX = '/webhooks/whatsapp';
-// The same media types the Fastify route accepts (body-parsing.ts).
-const JSON_TYPE = /^application\/([a-z.+-]*\+)?json\s*(;.*)?$/i;
 // Fastify's default maxParamLength: longer tenant ids are Fastify's to refuse (414).
 const MAX_TENANT_ID = 100;
 
@@ -85,7 +84,7 @@ export class WebhookFastPath {
     const tenant = tenantOf(url);
     if (tenant === null) return false;
     const type = req.headers['content-type'];
-    if (type === undefined || !JSON_TYPE.test(type)) return false;
+    if (type === undefined || !JSON_MEDIA_TYPE.test(type)) return false;
     const declared = req.headers['content-length'];
     if (declared === undefined) return false;
     const length = Number(declared);
