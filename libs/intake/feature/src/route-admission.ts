@@ -112,6 +112,10 @@ export class RouteAdmission {
     reply.raw.once('close', () => {
       if (!admitted.handedOver) lease.release();
     });
+    // A response queued behind a pipelined one never closes if the socket dies first; its request does.
+    request.raw.once('close', () => {
+      if (!request.raw.complete) lease.release();
+    });
     done(null, length === undefined ? counted(payload, lease) : payload);
   }
 }

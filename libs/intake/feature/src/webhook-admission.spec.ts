@@ -163,6 +163,17 @@ describe.each([
     expect(intake.calls).toHaveLength(0);
   });
 
+  it('gives back the bytes of a stalled upload the server times out (declared, and chunked)', async () => {
+    // An idle-socket timeout: the server destroys the connection, as Node does when requestTimeout passes.
+    app.server.setTimeout(300);
+    const declared = await post('/webhooks/whatsapp/acme', { ...json, 'content-length': 5000 }, 'x'.repeat(1000));
+    const chunked = await post('/webhooks/whatsapp/acme', { ...json, 'transfer-encoding': 'chunked' }, chunk('x'.repeat(700)));
+    await until(() => budget.acquired === 5700, 'both uploads to be admitted');
+    await Promise.all([declared.closed, chunked.closed]);
+    await until(() => budget.inFlight === 0, 'the bytes to come back');
+    expect(intake.calls).toHaveLength(0);
+  });
+
   it('holds the bytes while the service waits for the broker, even after the client left', async () => {
     let answer: (o: IntakeOutcome) => void = () => undefined;
     intake.next = () => new Promise((resolve) => (answer = resolve));
