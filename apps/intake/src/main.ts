@@ -6,7 +6,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger } from 'nestjs-pino';
 
 import { AppConfig, loadConfigFromEnv } from '@wahooks/config';
-import { configureBodyParsing, KAFKA, registerWebhookRoutes, WebhookFastPath, WebhookIntakeService } from '@wahooks/intake-feature';
+import { configureBodyParsing, InflightBudget, KAFKA, registerWebhookRoutes, WebhookFastPath, WebhookIntakeService } from '@wahooks/intake-feature';
 import type { KafkaClients } from '@wahooks/kafka';
 import { createRootLogger, installShutdownDeadline, routeProcessWarnings } from '@wahooks/observability';
 
@@ -36,12 +36,14 @@ export async function createIntakeApp(config: AppConfig): Promise<NestFastifyApp
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   const fastify = app.getHttpAdapter().getInstance();
   configureBodyParsing(fastify, config.intake.bodyLimitBytes);
-  registerWebhookRoutes(fastify, app.get(WebhookIntakeService));
+  // One budget of request-body bytes in flight for both ways in.
+  const budget = app.get(InflightBudget);
+  registerWebhookRoutes(fastify, app.get(WebhookIntakeService), budget, config.intake.bodyLimitBytes);
   fastify.addHook('preClose', (done) => {
     fastPath.startClosing();
     done();
   });
-  fastPath.attach(app.get(WebhookIntakeService));
+  fastPath.attach(app.get(WebhookIntakeService), budget);
   app.enableShutdownHooks();
   return app;
 }

@@ -2,6 +2,9 @@ import type { FastifyInstance } from 'fastify';
 
 const WEBHOOK_PATH = /^\/webhooks\//;
 
+/** JSON media types, parameters (charset…) allowed; the fast path and the admission hook take the same ones. */
+export const JSON_MEDIA_TYPE = /^application\/([a-z.+-]*\+)?json\s*(;.*)?$/i;
+
 /**
  * Webhook bodies must reach the handler as the exact bytes Meta signed (a
  * parse/re-serialize round trip changes them), so application/json is read
@@ -12,8 +15,8 @@ const WEBHOOK_PATH = /^\/webhooks\//;
 export function configureBodyParsing(app: FastifyInstance, bodyLimit: number): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
-    // Media type parameters (charset…) allowed: Fastify matches a RegExp against the whole header.
-    /^application\/([a-z.+-]*\+)?json\s*(;.*)?$/i,
+    // Fastify matches a RegExp against the whole header.
+    JSON_MEDIA_TYPE,
     { parseAs: 'buffer', bodyLimit },
     (req: { url: string }, body: Buffer, done: (err: Error | null, body?: unknown) => void) => {
       if (WEBHOOK_PATH.test(req.url)) return done(null, body);

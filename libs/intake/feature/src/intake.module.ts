@@ -4,9 +4,10 @@ import type { Logger } from 'pino';
 import { APP_CONFIG, AppConfig } from '@wahooks/config';
 import { Topics } from '@wahooks/events-contract';
 import { KafkaClients, KafkaHealthProbe } from '@wahooks/kafka';
-import { ROOT_LOGGER } from '@wahooks/observability';
+import { MetricsService, ROOT_LOGGER } from '@wahooks/observability';
 import { TenancyModule } from '@wahooks/tenancy';
 
+import { InflightBudget } from './inflight-budget';
 import { KAFKA, RawPublisher } from './raw-publisher.service';
 import { WebhookController } from './webhook.controller';
 import { WebhookIntakeService } from './webhook-intake.service';
@@ -18,9 +19,22 @@ import { WebhookIntakeService } from './webhook-intake.service';
     { provide: KAFKA, inject: [APP_CONFIG, ROOT_LOGGER], useFactory: (config: AppConfig, logger: Logger) => new KafkaClients(config.kafka, logger, 'intake') },
     // Readiness asks the broker through the producer that carries the webhooks.
     { provide: KafkaHealthProbe, inject: [RawPublisher], useFactory: (publisher: RawPublisher) => new KafkaHealthProbe(publisher.producer, [Topics.webhooksRaw]) },
+    { provide: InflightBudget, inject: [APP_CONFIG, MetricsService], useFactory: inflightBudget },
     RawPublisher,
     WebhookIntakeService,
   ],
-  exports: [KafkaHealthProbe, RawPublisher],
+  exports: [InflightBudget, KafkaHealthProbe, RawPublisher],
 })
 export class IntakeModule {}
+
+/** The one budget both ways in share (fast path and Fastify routes), its gauges read at scrape time: nothing per request. */
+function inflightBudget(config: AppConfig, metrics: MetricsService): InflightBudget {
+  const budget = new InflightBudget(config.intake.maxInflightBytes);
+  metrics.gauge('wahooks_intake_inflight_bytes', 'Request-body bytes being received or awaiting the broker, across all connections', [], function () {
+    this.set(budget.inFlight);
+  });
+  metrics.gauge('wahooks_intake_inflight_bytes_limit', 'INTAKE_MAX_INFLIGHT_BYTES: past it webhook POSTs get 503 unread', [], function () {
+    this.set(budget.capacity);
+  });
+  return budget;
+}

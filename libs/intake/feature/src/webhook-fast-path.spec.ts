@@ -1,6 +1,7 @@
 import { request as httpRequest, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { InflightBudget } from './inflight-budget';
 import type { IntakeOutcome, IntakeRequest } from './intake.types';
 import { WebhookFastPath } from './webhook-fast-path';
 import type { WebhookIntakeService } from './webhook-intake.service';
@@ -9,12 +10,16 @@ import type { WebhookIntakeService } from './webhook-intake.service';
  * Which requests the node:http fast path takes and which it leaves to
  * Fastify. Fastify is stood in for by a handler answering 299, so each case
  * shows who answered; the real Fastify routes and the real service are
- * exercised end to end in apps/intake/test.
+ * exercised end to end in apps/intake/test, the budget and the tenant
+ * lookup before the body in webhook-admission.spec.ts.
  */
 describe('WebhookFastPath', () => {
   const calls: Array<{ tenant: string | undefined; req: IntakeRequest }> = [];
   let outcome: () => Promise<IntakeOutcome> = async () => ({ kind: 'accepted', tenants: ['t'], deliveryId: 'd' });
   const service = {
+    platformEnabled: true,
+    tenantFor: (id: string) => ({ id, disabled: false }),
+    refuseUnread: (_tenant: string, _route: string, refused: IntakeOutcome) => refused,
     ingestForTenant: (tenant: string, req: IntakeRequest) => {
       calls.push({ tenant, req });
       return outcome();
@@ -58,7 +63,7 @@ describe('WebhookFastPath', () => {
 
   it('leaves everything to Fastify until the intake service is attached', async () => {
     expect((await post('/webhooks/whatsapp/acme', '{}')).status).toBe(299);
-    fastPath.attach(service);
+    fastPath.attach(service, new InflightBudget(1_000_000));
     expect(calls).toHaveLength(0);
   });
 

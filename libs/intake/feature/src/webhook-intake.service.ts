@@ -28,6 +28,7 @@ export class WebhookIntakeService {
   private readonly unroutedEntries;
   /** Consumers accept a raw record only with this proof (docs/security.md). */
   private readonly proof: RecordProof;
+  private readonly memoryRefusals;
 
   constructor(
     private readonly tenants: TenantDirectory,
@@ -45,6 +46,33 @@ export class WebhookIntakeService {
       'Failed signature verifications; a spike usually means a rotated Meta app secret',
       ['tenant'],
     );
+    this.memoryRefusals = metrics.counter(
+      'wahooks_intake_memory_refusals_total',
+      'Webhook POSTs answered 503 unread because request bodies in flight reached INTAKE_MAX_INFLIGHT_BYTES',
+      ['route'],
+    );
+  }
+
+  /** Without platform app secrets nothing can be verified there: its POSTs get 404 before their bodies are read. */
+  get platformEnabled(): boolean {
+    return this.config.platform.appSecrets.length > 0;
+  }
+
+  /**
+   * The enabled tenant of a tenant-URL POST, looked up before its body is
+   * read (undefined: unknown or disabled, answered 404 unread). Synchronous
+   * when the directory's snapshot has the id: the hot path never awaits it.
+   */
+  tenantFor(tenantId: string): ResolvedTenant | undefined | Promise<ResolvedTenant | undefined> {
+    const cached = this.tenants.cachedById(tenantId);
+    if (cached !== undefined) return cached.disabled ? undefined : cached;
+    return this.tenants.byId(tenantId).then((t) => (t && !t.disabled ? t : undefined));
+  }
+
+  /** Counts (and logs, like every refusal) a POST answered before its body was read. */
+  refuseUnread(tenant: string, route: RawRoute, outcome: IntakeOutcome): IntakeOutcome {
+    if (outcome.kind === 'unavailable' && outcome.reason === 'memory') this.memoryRefusals.inc({ route });
+    return this.count(tenant, route, outcome);
   }
 
   handshake(tenant: ResolvedTenant | undefined | 'platform', query: HandshakeQuery): HandshakeOutcome {
@@ -56,7 +84,11 @@ export class WebhookIntakeService {
     return digestsEqual(sha256Hex(token), expected) ? { kind: 'ok', challenge } : { kind: 'forbidden' };
   }
 
-  /** POST /webhooks/whatsapp/:tenantId — a tenant with its own Meta app. */
+  /**
+   * POST /webhooks/whatsapp/:tenantId — a tenant with its own Meta app. Looked
+   * up again (a Map read) although `tenantFor` admitted it: a tenant disabled
+   * or a secret revoked while the body was arriving counts.
+   */
   async ingestForTenant(tenantId: string, req: IntakeRequest): Promise<IntakeOutcome> {
     const tenant = this.tenants.cachedById(tenantId) ?? (await this.tenants.byId(tenantId));
     if (!tenant || tenant.disabled) return this.count('unknown', 'tenant-url', { kind: 'unknown-tenant' });

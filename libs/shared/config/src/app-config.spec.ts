@@ -14,6 +14,7 @@ describe('loadConfig', () => {
     expect(c.http.port).toBe(3000);
     expect(c.kafka.brokers).toEqual(['127.0.0.1:9092', '127.0.0.1:9093']);
     expect(c.intake.bodyLimitBytes).toBe(3 * 1024 * 1024);
+    expect(c.intake.maxInflightBytes).toBe(64 * 1024 * 1024);
     expect(c.secrets.encryptionKey.length).toBe(32);
     expect(c.platform.appSecrets).toEqual([]);
   });
@@ -36,6 +37,12 @@ describe('loadConfig', () => {
 
   it('fails fast when required variables are missing', () => {
     expect(() => loadConfig({})).toThrow(/DATABASE_URL/);
+  });
+
+  it('requires the in-flight budget to hold at least one body of the largest allowed size', () => {
+    expect(() => loadConfig({ ...valid, INTAKE_BODY_LIMIT_BYTES: '2048', INTAKE_MAX_INFLIGHT_BYTES: '2047' })).toThrow(/INTAKE_MAX_INFLIGHT_BYTES/);
+    expect(loadConfig({ ...valid, INTAKE_BODY_LIMIT_BYTES: '2048', INTAKE_MAX_INFLIGHT_BYTES: '2048' }).intake.maxInflightBytes).toBe(2048);
+    expect(() => loadConfig({ ...valid, INTAKE_MAX_INFLIGHT_BYTES: 'lots' })).toThrow(/INTAKE_MAX_INFLIGHT_BYTES/);
   });
 
   it('requires a bucket for S3 media storage and both S3 keys or neither', () => {

@@ -13,7 +13,7 @@ export interface AppConfig {
   kafka: KafkaConfig;
   secrets: { encryptionKey: Buffer; adminApiToken: string; recordProofKeys: string[] };
   platform: { appSecrets: string[]; verifyToken: string | undefined };
-  intake: { bodyLimitBytes: number; publishTimeoutMs: number; lingerMs: number; maxBatch: number; producerLanes: number };
+  intake: { bodyLimitBytes: number; maxInflightBytes: number; publishTimeoutMs: number; lingerMs: number; maxBatch: number; producerLanes: number };
   tenantCacheTtlMs: number;
   shutdownGraceMs: number;
   consumer: { groupId: string | undefined; fromBeginning: boolean; sessionTimeoutMs: number; heartbeatIntervalMs: number };
@@ -55,6 +55,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     ...(Boolean(c.MEDIA_S3_ACCESS_KEY_ID) !== Boolean(c.MEDIA_S3_SECRET_ACCESS_KEY)
       ? ['MEDIA_S3_ACCESS_KEY_ID / MEDIA_S3_SECRET_ACCESS_KEY: set both or neither']
       : []),
+    // A budget below one body would refuse every large (but allowed) webhook with 503, forever: Meta would retry it for days.
+    ...(c.INTAKE_MAX_INFLIGHT_BYTES < c.INTAKE_BODY_LIMIT_BYTES
+      ? ['INTAKE_MAX_INFLIGHT_BYTES: must be at least INTAKE_BODY_LIMIT_BYTES']
+      : []),
   ];
   if (crossField.length > 0) throw new ConfigError(crossField);
   return {
@@ -77,6 +81,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     platform: { appSecrets: c.PLATFORM_APP_SECRETS, verifyToken: c.PLATFORM_VERIFY_TOKEN },
     intake: {
       bodyLimitBytes: c.INTAKE_BODY_LIMIT_BYTES,
+      maxInflightBytes: c.INTAKE_MAX_INFLIGHT_BYTES,
       publishTimeoutMs: c.INTAKE_PUBLISH_TIMEOUT_MS,
       lingerMs: c.INTAKE_LINGER_MS,
       maxBatch: c.INTAKE_MAX_BATCH,

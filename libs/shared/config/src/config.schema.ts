@@ -53,6 +53,8 @@ export const configSchema = z.object({
   INTAKE_RECORD_KEYS: csv.refine((v) => v.length > 0 && v.every((k) => k.length >= 32), 'at least one key, each of 32 characters or more'),
   PLATFORM_VERIFY_TOKEN: z.string().optional(),
   INTAKE_BODY_LIMIT_BYTES: int(3 * 1024 * 1024, 1024),
+  /** Request-body bytes being received or awaiting the broker, across all connections; 503 beyond (at least INTAKE_BODY_LIMIT_BYTES). */
+  INTAKE_MAX_INFLIGHT_BYTES: int(64 * 1024 * 1024, 1024),
   INTAKE_PUBLISH_TIMEOUT_MS: int(2000, 50),
   INTAKE_LINGER_MS: int(1, 0),
   INTAKE_MAX_BATCH: int(500, 1),

@@ -1,4 +1,5 @@
 export * from './fixtures';
+export * from './raw-http';
 export * from './raw-topic-reader';
 export * from './test-env';
 export * from './spawn-app';
