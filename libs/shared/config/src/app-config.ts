@@ -2,6 +2,7 @@ import { configSchema, RawConfig } from './config.schema';
 import { AlertsConfig, toAlertsConfig } from './alerts.config';
 import { FallbackConfig, toFallbackConfig } from './fallback.config';
 import { InboundConfig, toInboundConfig } from './inbound.config';
+import { developmentSecretsIn, isLocalDevelopment } from './development-secrets';
 import { KafkaConfig, toKafkaConfig } from './kafka.config';
 
 /** The typed, validated configuration shared by every app. */
@@ -49,8 +50,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   }
   const c = parsed.data;
   const kafka = toKafkaConfig(c);
+  const local = isLocalDevelopment({ nodeEnv: c.NODE_ENV, databaseUrl: c.DATABASE_URL, brokers: c.KAFKA_BROKERS });
   const crossField = [
     ...kafka.issues,
+    // Outside local development a missing secret fails validation already; a development one must too.
+    ...(local || c.ALLOW_DEVELOPMENT_SECRETS === 'true'
+      ? []
+      : developmentSecretsIn(env).map((name) => `${name}: holds a local-development value; set a real secret (NODE_ENV=${c.NODE_ENV}, database or broker not on this machine)`)),
     ...(c.MEDIA_STORAGE === 's3' && !c.MEDIA_S3_BUCKET ? ['MEDIA_S3_BUCKET: required when MEDIA_STORAGE=s3'] : []),
     ...(Boolean(c.MEDIA_S3_ACCESS_KEY_ID) !== Boolean(c.MEDIA_S3_SECRET_ACCESS_KEY)
       ? ['MEDIA_S3_ACCESS_KEY_ID / MEDIA_S3_SECRET_ACCESS_KEY: set both or neither']

@@ -32,6 +32,12 @@ const stallOverrides = z.record(
  */
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /**
+   * Lets the local-development secrets of scripts/lib/env.sh and docker-compose
+   * run where they would otherwise be refused (a database or broker that is not
+   * on this machine, NODE_ENV=production): docker-compose sets it, nothing else should.
+   */
+  ALLOW_DEVELOPMENT_SECRETS: z.enum(['true', 'false']).default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HTTP_PORT: int(3000),
   HTTP_HOST: z.string().default('0.0.0.0'),

@@ -18,6 +18,18 @@ export const REDACTED_PATHS = [
   '*.password',
 ];
 
+/** Query parameters whose values never reach a log line (a refused handshake carries Meta's verify token). */
+const SECRET_QUERY = /^(hub\.verify_token|.*(token|secret|password|key|signature).*)$/i;
+
+/** The URL as logged: the path, and the query with secret-looking values replaced. */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const params = new URLSearchParams(url.slice(q + 1));
+  for (const name of new Set(params.keys())) if (SECRET_QUERY.test(name)) params.set(name, '[redacted]');
+  return `${url.slice(0, q)}?${params.toString()}`;
+}
+
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
 
 /** The process's root JSON logger; every other logger is a child of it. */
@@ -51,7 +63,7 @@ export function loggingModule(logger: Logger): DynamicModule {
         return tenantId ? { tenant: tenantId } : {};
       },
       serializers: {
-        req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, url: req.url }),
+        req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     },
