@@ -6,6 +6,8 @@ import { RawHeaders, Topics } from '@wahooks/events-contract';
 import { AppendedEvent, EventStore, NewEvent } from '@wahooks/event-store';
 import { decideOnStatus } from '@wahooks/fallback-domain';
 import type { StatusObserved } from '@wahooks/fallback-domain';
+import { UNREADABLE_CONTENT, splitToken } from '@wahooks/meta-contract';
+import { MetricsService } from '@wahooks/observability';
 import { OutboxRelay, OutboxRepository } from '@wahooks/outbox';
 import { SqlTransactions, SqlTx } from '@wahooks/prisma';
 import { Applied, ApplyOptions, ProjectionIngest, ProjectionSpec, sourceOf } from '@wahooks/service-kit';
@@ -50,6 +52,11 @@ export class FallbackProjection implements ProjectionSpec {
       return [toNewEvent(tenantId, acceptedObserved(a, record.timestamp), `fb-accepted:${a.wamid}:${a.internalMessageId}`, { source: sourceOf(record) })];
     },
   };
+
+  /** Statuses and marketing preferences; everything else is skipped unparsed. */
+  wantsRaw(tokens: readonly string[]): boolean {
+    return tokens.some((t) => t === UNREADABLE_CONTENT || t === 'messages:statuses' || splitToken(t).field === 'user_preferences');
+  }
 
   constructor(
     private readonly recorder: FallbackRecorder,
@@ -131,7 +138,7 @@ const budgetKey = (tenantId: string, internalMessageId: string): string => `${te
  */
 @Injectable()
 export class FallbackIngestService extends ProjectionIngest {
-  constructor(spec: FallbackProjection, sql: SqlTransactions, store: EventStore, outbox: OutboxRepository, relay: OutboxRelay) {
-    super(spec, sql, store, outbox, relay);
+  constructor(spec: FallbackProjection, sql: SqlTransactions, store: EventStore, outbox: OutboxRepository, relay: OutboxRelay, metrics: MetricsService) {
+    super(spec, sql, store, outbox, relay, metrics);
   }
 }

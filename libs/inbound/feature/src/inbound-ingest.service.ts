@@ -4,6 +4,7 @@ import { decodeRawWebhook } from '@wahooks/consumer-runtime';
 import type { ConsumedRecord } from '@wahooks/consumer-runtime';
 import { RawHeaders, Topics } from '@wahooks/events-contract';
 import { AppendedEvent, EventStore, NewEvent } from '@wahooks/event-store';
+import { UNREADABLE_CONTENT, splitToken } from '@wahooks/meta-contract';
 import { MetricsService } from '@wahooks/observability';
 import { OutboxRelay, OutboxRepository } from '@wahooks/outbox';
 import { SqlTransactions, SqlTx } from '@wahooks/prisma';
@@ -45,6 +46,15 @@ export class InboundProjection implements ProjectionSpec {
       return out;
     },
   };
+
+  /** Customer messages (and what else a `messages` change carries beside statuses and clicks) and the address book sync. */
+  wantsRaw(tokens: readonly string[]): boolean {
+    return tokens.some((t) => {
+      if (t === UNREADABLE_CONTENT) return true;
+      const { field, member } = splitToken(t);
+      return (field === 'messages' && member !== 'statuses' && member !== 'user_actions') || field === 'smb_app_state_sync';
+    });
+  }
 
   constructor(
     private readonly projector: InboundProjector,
@@ -95,7 +105,7 @@ export class InboundProjection implements ProjectionSpec {
 /** Customer messages through the one ingest path (ProjectionIngest). */
 @Injectable()
 export class InboundIngestService extends ProjectionIngest {
-  constructor(spec: InboundProjection, sql: SqlTransactions, store: EventStore, outbox: OutboxRepository, relay: OutboxRelay) {
-    super(spec, sql, store, outbox, relay);
+  constructor(spec: InboundProjection, sql: SqlTransactions, store: EventStore, outbox: OutboxRepository, relay: OutboxRelay, metrics: MetricsService) {
+    super(spec, sql, store, outbox, relay, metrics);
   }
 }

@@ -5,7 +5,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@wahooks/config';
 import { RAW_SCHEMA_VERSION, RawHeaders, RawRoute, Topics } from '@wahooks/events-contract';
 import { ProducerOverloadedError, PublishTimeoutError, OutgoingRecord } from '@wahooks/kafka';
-import { decideRouting, Envelope, entryRoutingKeys, parseWebhookBody, splitEnvelopeByEntries, verifyMetaSignature } from '@wahooks/meta-contract';
+import { contentLabel, decideRouting, Envelope, entryRoutingKeys, parseWebhookBody, splitEnvelopeByEntries, verifyMetaSignature } from '@wahooks/meta-contract';
 import { RecordProof } from '@wahooks/consumer-runtime';
 import { MetricsService } from '@wahooks/observability';
 import { digestsEqual, ResolvedTenant, sha256Hex, TenantDirectory } from '@wahooks/tenancy';
@@ -103,7 +103,7 @@ export class WebhookIntakeService {
     const parsed = parseWebhookBody(req.rawBody);
     if (!parsed.ok) return this.count(tenant.id, 'tenant-url', { kind: 'malformed', message: parsed.error.message });
     const deliveryId = deliveryIdOf(req.rawBody);
-    const record = this.record(tenant.id, req.rawBody, req, deliveryId, 'tenant-url');
+    const record = this.record(tenant.id, req.rawBody, req, deliveryId, 'tenant-url', contentLabel(parsed.envelope));
     return this.count(tenant.id, 'tenant-url', await this.publish([record], [tenant.id], deliveryId));
   }
 
@@ -125,11 +125,11 @@ export class WebhookIntakeService {
     let unrouted: number[] = [];
     if (decision.kind === 'whole') {
       tenants = [decision.tenantId];
-      records.push(this.record(decision.tenantId, req.rawBody, req, deliveryId, 'platform-url'));
+      records.push(this.record(decision.tenantId, req.rawBody, req, deliveryId, 'platform-url', contentLabel(envelope)));
     } else if (decision.kind === 'split') {
       tenants = decision.parts.map((p) => p.tenantId);
       for (const { tenantId, entries } of decision.parts) {
-        records.push(this.record(tenantId, Buffer.from(splitEnvelopeByEntries(envelope, entries)), req, `${deliveryId}:${tenantId}`, 'platform-url', req.rawBody));
+        records.push(this.record(tenantId, Buffer.from(splitEnvelopeByEntries(envelope, entries)), req, `${deliveryId}:${tenantId}`, 'platform-url', contentLabel(envelope, entries), req.rawBody));
       }
       // Entries of WABAs no tenant owns (yet) are kept, not dropped: `npm run unrouted:replay` routes them once registered.
       unrouted = decision.unrouted;
@@ -180,9 +180,11 @@ export class WebhookIntakeService {
     req: IntakeRequest,
     deliveryId: string,
     route: RawRoute,
+    content: string,
     originalBody?: Buffer,
   ): OutgoingRecord {
     const headers = this.headers(tenantId, req, deliveryId, route, originalBody);
+    headers[RawHeaders.content] = content;
     // The body as Meta signed it: its delivery id is already its sha256 (no second pass over the bytes).
     headers[RawHeaders.intakeProof] = this.proof.sign(tenantId, value, originalBody === undefined ? deliveryId : undefined);
     return { topic: Topics.webhooksRaw, key: tenantId, value, headers };

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 import { RAW_SCHEMA_VERSION, RawHeaders, Topics } from '@wahooks/events-contract';
 import { BatchingProducer, OutgoingRecord, readToEnd, type KafkaClients } from '@wahooks/kafka';
-import { decideRouting, entryRoutingKeys, parseWebhookBody, splitEnvelopeByEntries } from '@wahooks/meta-contract';
+import { contentLabel, decideRouting, entryRoutingKeys, parseWebhookBody, splitEnvelopeByEntries } from '@wahooks/meta-contract';
 import type { ConsumedRecord } from '@wahooks/kafka';
 
 import { RecordProof } from './record-proof';
@@ -100,7 +100,12 @@ export function rawRecordsFor(record: ConsumedRecord, routes: TenantRoutes, repo
   }
   const raw = (tenantId: string, entries: number[]): OutgoingRecord => {
     const value = Buffer.from(splitEnvelopeByEntries(envelope, entries));
-    return { topic: Topics.webhooksRaw, key: tenantId, value, headers: { ...headers(tenantId), [RawHeaders.intakeProof]: proof.sign(tenantId, value) } };
+    return {
+      topic: Topics.webhooksRaw,
+      key: tenantId,
+      value,
+      headers: { ...headers(tenantId), [RawHeaders.content]: contentLabel(envelope, entries), [RawHeaders.intakeProof]: proof.sign(tenantId, value) },
+    };
   };
   if (decision.kind === 'whole') return [raw(decision.tenantId, envelope.entry.map((_, i) => i))];
   report.stillUnrouted += decision.unrouted.length;

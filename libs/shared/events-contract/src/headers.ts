@@ -15,6 +15,12 @@ export const RawHeaders = {
   originalBody: 'wahooks-original-body',
   /** The intake's HMAC over tenant and body (`v1=<hex>`): consumers accept a raw record only with it (RecordProof). */
   intakeProof: 'wahooks-intake-proof',
+  /**
+   * What the record carries (meta-contract's contentLabel: `messages:statuses`,
+   * `message_template_status_update`…): consumers skip records they have no use
+   * for without parsing them. Absent on records written before it existed.
+   */
+  content: 'wahooks-content',
   /** W3C trace context. */
   traceparent: 'traceparent',
   schemaVersion: 'wahooks-schema-version',

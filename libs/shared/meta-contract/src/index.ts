@@ -12,3 +12,4 @@ export type * from './messaging-events.types';
 export type * from './management-events.types';
 export type { EventBase, MetaEvent, MetaEventKind, MetaEventOf, UnknownEvent, UnknownReason } from './meta-event.types';
 export { assertNever } from './meta-event.types';
+export * from './content-label';

@@ -1,6 +1,9 @@
 import type { BatchControl, ConsumedRecord, RecordBatch } from '@wahooks/consumer-runtime';
+import { RawHeaders, Topics } from '@wahooks/events-contract';
 import type { AppendedEvent, EventStore, NewEvent } from '@wahooks/event-store';
 import type { OutboxMessage, OutboxRelay, OutboxRepository } from '@wahooks/outbox';
+import { contentTokens } from '@wahooks/meta-contract';
+import type { MetricsService } from '@wahooks/observability';
 import type { SqlTransactions, SqlTx } from '@wahooks/prisma';
 
 /** What applying a set of new events produced, inside the transaction. */
@@ -34,6 +37,14 @@ export interface ProjectionSpec {
    * Pure: it throws PoisonRecordError for a record that cannot be read.
    */
   decode: Readonly<Record<string, (record: ConsumedRecord, batch: RecordBatch) => NewEvent[]>>;
+  /**
+   * Whether a raw record with this content label (the intake's
+   * `wahooks-content`, see meta-contract's contentLabel) can hold anything
+   * this service keeps; `false` skips the record without parsing it. Must be
+   * a superset of what `decode` keeps, and say yes to `?` (unreadable). Raw
+   * records without a label are always decoded.
+   */
+  wantsRaw?(tokens: readonly string[]): boolean;
   apply(tx: SqlTx, appended: readonly AppendedEvent[], options: ApplyOptions): Promise<Applied>;
 }
 
@@ -63,21 +74,34 @@ export class BatchAbandonedError extends Error {
  * (SqlTransactions), with its statement, lock and idle timeouts.
  */
 export class ProjectionIngest {
+  private readonly skipped;
+
   constructor(
     private readonly spec: ProjectionSpec,
     private readonly sql: SqlTransactions,
     private readonly store: EventStore,
     private readonly outbox: OutboxRepository,
     private readonly relay: OutboxRelay,
+    metrics: MetricsService,
     private readonly chunkSize = MAX_EVENTS_PER_TRANSACTION,
-  ) {}
+  ) {
+    this.skipped = metrics.counter('wahooks_ingest_skipped_records_total', 'Raw records skipped unparsed: their content label holds nothing this service keeps', ['projection']);
+  }
 
   /** A consumer's batch: decode every record (poison throws before anything is written), then apply in chunks. */
   async ingest(batch: RecordBatch, control: BatchControl): Promise<IngestResult> {
     const decode = this.spec.decode[batch.topic];
     if (!decode) throw new Error(`${this.spec.name} has no decoder for ${batch.topic}`);
     const events: NewEvent[] = [];
-    for (const record of batch.records) for (const e of decode(record, batch)) events.push(e);
+    const wants = batch.topic === Topics.webhooksRaw ? this.spec.wantsRaw?.bind(this.spec) : undefined;
+    for (const record of batch.records) {
+      const tokens = wants ? contentTokens(record.headers[RawHeaders.content]) : undefined;
+      if (tokens && !wants?.(tokens)) {
+        this.skipped.inc({ projection: this.spec.name });
+        continue;
+      }
+      for (const e of decode(record, batch)) events.push(e);
+    }
     return this.appendAndApply(events, control);
   }
 

@@ -4,3 +4,4 @@ export * from './raw-topic-reader';
 export * from './test-env';
 export * from './spawn-app';
 export * from './tenant-setup';
+export * from './content-label-check';

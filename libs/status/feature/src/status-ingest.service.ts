@@ -5,6 +5,8 @@ import type { ConsumedRecord } from '@wahooks/consumer-runtime';
 import { AcceptedMessageV1, RawHeaders, Topics } from '@wahooks/events-contract';
 import { AppendedEvent, EventStore, NewEvent } from '@wahooks/event-store';
 import type { AdConversionEvent, MessageStatusEvent } from '@wahooks/meta-contract';
+import { UNREADABLE_CONTENT, splitToken } from '@wahooks/meta-contract';
+import { MetricsService } from '@wahooks/observability';
 import { OutboxRelay, OutboxRepository } from '@wahooks/outbox';
 import { SqlTransactions, SqlTx } from '@wahooks/prisma';
 import { Applied, ApplyOptions, IngestResult, ProjectionIngest, ProjectionSpec, sourceOf } from '@wahooks/service-kit';
@@ -29,6 +31,11 @@ export class StatusProjection implements ProjectionSpec {
     },
   };
 
+  /** Statuses, and the conversions Meta detects (automatic_events); everything else is skipped unparsed. */
+  wantsRaw(tokens: readonly string[]): boolean {
+    return tokens.some((t) => t === UNREADABLE_CONTENT || t === 'messages:statuses' || splitToken(t).field === 'automatic_events');
+  }
+
   constructor(private readonly projector: StatusProjector) {}
 
   async apply(tx: SqlTx, appended: readonly AppendedEvent[], options: ApplyOptions): Promise<Applied> {
@@ -44,8 +51,8 @@ export class StatusProjection implements ProjectionSpec {
  */
 @Injectable()
 export class StatusIngestService extends ProjectionIngest {
-  constructor(spec: StatusProjection, sql: SqlTransactions, store: EventStore, outbox: OutboxRepository, relay: OutboxRelay) {
-    super(spec, sql, store, outbox, relay);
+  constructor(spec: StatusProjection, sql: SqlTransactions, store: EventStore, outbox: OutboxRepository, relay: OutboxRelay, metrics: MetricsService) {
+    super(spec, sql, store, outbox, relay, metrics);
   }
 
   /** The HTTP path for senders: same events, same transaction shape. */

@@ -4,6 +4,8 @@ import { decodeRawWebhook } from '@wahooks/consumer-runtime';
 import type { ConsumedRecord } from '@wahooks/consumer-runtime';
 import { RawHeaders, Topics } from '@wahooks/events-contract';
 import { AppendedEvent, EventStore, NewEvent } from '@wahooks/event-store';
+import { isManagementToken } from '@wahooks/meta-contract';
+import { MetricsService } from '@wahooks/observability';
 import { OutboxRelay, OutboxRepository } from '@wahooks/outbox';
 import { SqlTransactions, SqlTx } from '@wahooks/prisma';
 import { Applied, ApplyOptions, ProjectionIngest, ProjectionSpec, sourceOf } from '@wahooks/service-kit';
@@ -41,6 +43,11 @@ export class MonitorProjection implements ProjectionSpec {
     },
   };
 
+  /** Management fields only; messaging changes are skipped unparsed. */
+  wantsRaw(tokens: readonly string[]): boolean {
+    return tokens.some(isManagementToken);
+  }
+
   constructor(
     private readonly projector: MonitorProjector,
     private readonly alerts: AlertRepository,
@@ -63,7 +70,7 @@ export class MonitorProjection implements ProjectionSpec {
 /** Management webhooks through the one ingest path (ProjectionIngest). */
 @Injectable()
 export class MonitorIngestService extends ProjectionIngest {
-  constructor(spec: MonitorProjection, sql: SqlTransactions, store: EventStore, outbox: OutboxRepository, relay: OutboxRelay) {
-    super(spec, sql, store, outbox, relay);
+  constructor(spec: MonitorProjection, sql: SqlTransactions, store: EventStore, outbox: OutboxRepository, relay: OutboxRelay, metrics: MetricsService) {
+    super(spec, sql, store, outbox, relay, metrics);
   }
 }
