@@ -108,7 +108,7 @@ describe('inbound-reply end to end: intake → Kafka → inbound-reply → read 
       INBOUND_GRAPH_CONFIG: JSON.stringify(graphConfig),
       MEDIA_STORAGE_DIR: mkdtempSync(join(tmpdir(), 'wahooks-media-')),
       INBOUND_MEDIA_POLL_MS: '100',
-      INBOUND_MEDIA_TIMEOUT_MS: '500',
+      INBOUND_MEDIA_TIMEOUT_MS: '3000',
       INBOUND_MEDIA_IDLE_TIMEOUT_MS: '2000',
       INBOUND_MEDIA_DOWNLOAD_TIMEOUT_MS: '30000',
       INBOUND_MEDIA_MAX_BYTES: String(MAX_BYTES),
