@@ -4,3 +4,5 @@ export type { FallbackConfig } from './fallback.config';
 export type { AlertsConfig } from './alerts.config';
 export { graphConfigFor } from './inbound.config';
 export type { GraphTenantConfig, InboundConfig, S3StorageConfig } from './inbound.config';
+export { parseEgressAllowEntry } from './egress.config';
+export type { EgressAllowEntry, EgressConfig } from './egress.config';
