@@ -2,14 +2,12 @@ import { createServer as createHttpServer, Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
-import { parseEgressAllowEntry } from '@wahooks/config';
-
 import { createEgressAgent, EgressAgentOptions, EgressRefusedError, Resolve } from './egress-agent';
 import { EgressPolicy } from './egress-policy';
 import { describeOutboundFailure } from './outbound-failure';
 import { LOCALHOST_CERT, LOCALHOST_KEY } from './testing/localhost-tls';
 
-const policyOf = (...allow: string[]) => new EgressPolicy(allow.map((raw) => parseEgressAllowEntry(raw) as Exclude<ReturnType<typeof parseEgressAllowEntry>, string>));
+const policyOf = (...allow: string[]) => EgressPolicy.parse(allow.join(','));
 
 /** A resolver from a table; records every question (the agent must ask once per connection and use that answer). */
 function table(answers: Record<string, string[]>): Resolve & { asked: string[] } {
@@ -61,7 +59,7 @@ describe('egress agent (connect-time policy)', () => {
   });
 
   const get = (url: string, allow: string[], options: EgressAgentOptions = {}, init: RequestInit = {}) =>
-    fetch(url, { ...init, dispatcher: createEgressAgent(policyOf(...allow), options) as unknown as RequestInit['dispatcher'] });
+    fetch(url, { ...init, dispatcher: createEgressAgent(policyOf(...allow), options) });
 
   /** The refusal's message. */
   const refusal = async (promise: Promise<unknown>): Promise<string> => {

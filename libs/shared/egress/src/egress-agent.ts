@@ -6,6 +6,9 @@ import { Agent, buildConnector } from 'undici';
 
 import { EgressPolicy } from './egress-policy';
 
+/** What `fetch(url, { dispatcher })` takes (the global fetch's type of undici's Dispatcher). */
+export type FetchDispatcher = NonNullable<RequestInit['dispatcher']>;
+
 /** A resolver: every address of a host name, in the order to try them. */
 export type Resolve = (host: string) => Promise<string[]>;
 
@@ -54,10 +57,10 @@ type ConnectCallback = Parameters<buildConnector.connector>[1];
  * followed redirect is checked too; callers still use `redirect: 'manual'`
  * where a redirect has no business happening.
  */
-export function createEgressAgent(policy: EgressPolicy, options: EgressAgentOptions = {}): Agent {
+export function createEgressAgent(policy: EgressPolicy, options: EgressAgentOptions = {}): FetchDispatcher {
   const resolve = options.resolve ?? systemResolve;
   const connect = buildConnector({ ...options.tls, timeout: options.connectTimeoutMs ?? 10_000 });
-  return new Agent({
+  const agent = new Agent({
     connect(opts: ConnectOptions, callback: ConnectCallback) {
       const host = opts.hostname;
       const port = Number(opts.port) || (opts.protocol === 'https:' ? 443 : 80);
@@ -78,6 +81,8 @@ export function createEgressAgent(policy: EgressPolicy, options: EgressAgentOpti
       );
     },
   });
+  // The same undici version as Node's fetch (see docs/dependencies.md); only the type declarations are separate copies.
+  return agent as unknown as FetchDispatcher;
 }
 
 /** Connects to the checked addresses in turn (e.g. ::1 refused, then 127.0.0.1); the last error if none answers. */

@@ -3,17 +3,7 @@ import { parseEgressAllowEntry } from '@wahooks/config';
 import { EgressPolicy } from './egress-policy';
 import { checkOutboundUrl } from './outbound-url';
 
-const policyOf = (allow: string) =>
-  new EgressPolicy(
-    allow
-      .split(',')
-      .filter(Boolean)
-      .map((raw) => {
-        const entry = parseEgressAllowEntry(raw);
-        if (typeof entry === 'string') throw new Error(entry);
-        return entry;
-      }),
-  );
+const policyOf = (allow: string) => EgressPolicy.parse(allow);
 
 describe('EGRESS_ALLOW entries', () => {
   it.each([
@@ -29,6 +19,10 @@ describe('EGRESS_ALLOW entries', () => {
     ['localhost.', { kind: 'host', host: 'localhost', port: undefined }],
   ])('%s', (raw, entry) => {
     expect(parseEgressAllowEntry(raw)).toEqual(entry);
+  });
+
+  it('stops on a bad entry', () => {
+    expect(() => EgressPolicy.parse('10.0.0.0/8,10.0.0.0/40')).toThrow(/EGRESS_ALLOW: "10.0.0.0\/40": prefix length/);
   });
 
   it.each(['10.0.0.0/33', 'fd00::/129', 'host:0', 'host:70000', 'host:x', '[example.com]:80', 'a b', '1.2.3', 'http://x', '10.0.0.1/8/8', '::1:8080x'])('refuses %s', (raw) => {

@@ -1,4 +1,4 @@
-import type { EgressAllowEntry } from '@wahooks/config';
+import { EgressAllowEntry, parseEgressAllowEntry } from '@wahooks/config';
 
 import { classifyIp, embeddedIpv4, inNet, IpBytes, IpRange, parseIp } from './ip-range';
 
@@ -39,6 +39,19 @@ export class EgressPolicy {
         this.nets.push({ bytes, prefix: entry.prefix, port: entry.port });
       }
     }
+  }
+
+  /** From EGRESS_ALLOW's text (tests and tools; apps get the parsed entries from the config). */
+  static parse(allow: string): EgressPolicy {
+    const entries = allow
+      .split(',')
+      .filter((raw) => raw.trim() !== '')
+      .map((raw) => {
+        const entry = parseEgressAllowEntry(raw);
+        if (typeof entry === 'string') throw new Error(`EGRESS_ALLOW: ${entry}`);
+        return entry;
+      });
+    return new EgressPolicy(entries);
   }
 
   /** Whether a connection to `address` (what `target.host` resolved to, or `target.host` itself) may be made. */

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Agent } from 'undici';
 
 import { APP_CONFIG, AppConfig } from '@wahooks/config';
 
-import { createEgressAgent } from './egress-agent';
+import { createEgressAgent, FetchDispatcher } from './egress-agent';
 import { EgressPolicy } from './egress-policy';
 import { checkOutboundUrl, OutboundUrlCheck, OutboundUrlRules } from './outbound-url';
 
@@ -16,7 +15,7 @@ import { checkOutboundUrl, OutboundUrlCheck, OutboundUrlRules } from './outbound
 @Injectable()
 export class OutboundHttp {
   readonly policy: EgressPolicy;
-  readonly dispatcher: Agent;
+  readonly dispatcher: FetchDispatcher;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.policy = new EgressPolicy(config.egress.allow);
@@ -25,7 +24,7 @@ export class OutboundHttp {
 
   /** `fetch` through the egress agent. Redirects are not followed unless `init.redirect` asks: a 3xx comes back as the answer. */
   fetch(url: string | URL, init: RequestInit = {}): Promise<Response> {
-    return fetch(url, { redirect: 'manual', ...init, dispatcher: this.dispatcher as unknown as RequestInit['dispatcher'] });
+    return fetch(url, { redirect: 'manual', ...init, dispatcher: this.dispatcher });
   }
 
   /** The early check of a URL when it is configured (see checkOutboundUrl). */
