@@ -91,4 +91,19 @@ export default [
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // Outbound calls go through the egress agent (libs/shared/egress): a
+    // fetch in app or lib code names its dispatcher, or uses OutboundHttp.
+    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    ignores: ['libs/shared/egress/**', 'libs/shared/testing/**', '**/*.spec.ts', '**/*.int-spec.ts', '**/test/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.name='fetch']:not(:has(Property[key.name='dispatcher']))",
+          message: 'outbound calls go through the egress agent: OutboundHttp.fetch, or fetch(url, { dispatcher }) with its dispatcher (libs/shared/egress)',
+        },
+      ],
+    },
+  },
 ];

@@ -43,6 +43,12 @@ describe('module boundaries are enforced, not decorative', () => {
     expect(lint('libs/shared/kafka/src/ok.ts', "import { Kafka } from 'kafkajs';\nexport const k = Kafka;\n")).toEqual([]);
   });
 
+  it('keeps outbound calls behind the egress agent', () => {
+    const bare = lint('libs/template/feature/src/leak.ts', "export const call = (url: string) => fetch(url, { method: 'POST' });\n");
+    expect(bare.some((e) => e.startsWith('no-restricted-syntax') && e.includes('egress agent'))).toBe(true);
+    expect(lint('libs/template/feature/src/ok.ts', "export const call = (url: string, dispatcher: never) => fetch(url, { method: 'POST', dispatcher });\n")).toEqual([]);
+  });
+
   it('accepts an allowed import', () => {
     expect(lint('libs/intake/feature/src/ok.ts', "import { Topics } from '@wahooks/events-contract';\nexport const t = Topics.webhooksRaw;\n")).toEqual([]);
   });

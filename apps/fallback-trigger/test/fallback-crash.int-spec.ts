@@ -21,6 +21,7 @@ describe('fallback trigger: exactly one SMS per 131026 failure through duplicate
     CONSUMER_GROUP_ID: group,
     CONSUMER_START_FROM: 'latest',
     FALLBACK_SMS_URL: provider.url,
+    EGRESS_ALLOW: new URL(provider.url).host,
     FALLBACK_SMS_SECRET: SECRET,
     FALLBACK_SMS_TIMEOUT_MS: '400',
     FALLBACK_SMS_BACKOFF_BASE_MS: '50',

@@ -58,6 +58,8 @@ describe('fallback-trigger end to end: intake → Kafka → policies → side ef
       CONSUMER_GROUP_ID: group,
       CONSUMER_START_FROM: 'latest',
       FALLBACK_SMS_URL: provider.url,
+      // The local provider is an internal address: allowed by address and port.
+      EGRESS_ALLOW: new URL(provider.url).host,
       FALLBACK_SMS_SECRET: SECRET,
       FALLBACK_SMS_BACKOFF_BASE_MS: '20',
       FALLBACK_SMS_BACKOFF_CAP_MS: '100',

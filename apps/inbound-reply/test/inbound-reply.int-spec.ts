@@ -106,6 +106,8 @@ describe('inbound-reply end to end: intake → Kafka → inbound-reply → read 
       CONSUMER_GROUP_ID: `inbound-test-${randomBytes(4).toString('hex')}`,
       CONSUMER_START_FROM: 'latest',
       INBOUND_GRAPH_CONFIG: JSON.stringify(graphConfig),
+      // The fake Graph API listens on 127.0.0.1: outbound calls reach it only when EGRESS_ALLOW names it.
+      EGRESS_ALLOW: new URL(graph.url).host,
       MEDIA_STORAGE_DIR: mkdtempSync(join(tmpdir(), 'wahooks-media-')),
       INBOUND_MEDIA_POLL_MS: '100',
       INBOUND_MEDIA_TIMEOUT_MS: '3000',

@@ -43,18 +43,14 @@ interface Delivery {
 
 describe('template-monitor alerts: exactly once per fact, signed, delivered through a receiver outage', () => {
   const intake = new SpawnedApp('intake', {});
-  const monitor = new SpawnedApp('template-monitor', {
-    CONSUMER_GROUP_ID: group,
-    CONSUMER_START_FROM: 'latest',
-    ALERT_DELIVERY_TIMEOUT_MS: '800',
-    ALERT_RETRY_BASE_MS: '200',
-    ALERT_RETRY_MAX_DELAY_MS: '1000',
-    ALERT_GIVE_UP_AFTER_MS: '15000',
-    ALERT_DISPATCH_INTERVAL_MS: '100',
-  });
+  let monitor: SpawnedApp;
   const topic = new TopicReader(config.kafka.brokers);
   const secret = `whsec_${randomBytes(16).toString('hex')}`;
   const receiver = new AlertReceiver(secret);
+  const rejectReceiver = new AlertReceiver('x'.repeat(20));
+  const failReceiver = new AlertReceiver('y'.repeat(20));
+  // Listens on 127.0.0.1 like the others, on a port EGRESS_ALLOW does not name: nothing may reach it.
+  const trap = new AlertReceiver('z'.repeat(20));
   let tenant: ProvisionedTenant;
 
   const post = (body: string, t = tenant) =>
@@ -71,7 +67,21 @@ describe('template-monitor alerts: exactly once per fact, signed, delivered thro
     });
 
   beforeAll(async () => {
-    await receiver.start();
+    await Promise.all([receiver, rejectReceiver, failReceiver, trap].map((r) => r.start()));
+    rejectReceiver.mode = 'reject';
+    failReceiver.mode = 'fail';
+    // The local receivers are internal addresses: allowed one by one (address and port), as an operator would.
+    const allow = [receiver, rejectReceiver, failReceiver].map((r) => new URL(r.url).host).join(',');
+    monitor = new SpawnedApp('template-monitor', {
+      CONSUMER_GROUP_ID: group,
+      CONSUMER_START_FROM: 'latest',
+      ALERT_DELIVERY_TIMEOUT_MS: '800',
+      ALERT_RETRY_BASE_MS: '200',
+      ALERT_RETRY_MAX_DELAY_MS: '1000',
+      ALERT_GIVE_UP_AFTER_MS: '15000',
+      ALERT_DISPATCH_INTERVAL_MS: '100',
+      EGRESS_ALLOW: allow,
+    });
     await topic.start([StatusTopics.alerts]);
     await Promise.all([intake.start(), monitor.start()]);
     tenant = await provisionTenant(intake.url, config.secrets.adminApiToken, 'tma');
@@ -79,7 +89,7 @@ describe('template-monitor alerts: exactly once per fact, signed, delivered thro
 
   afterAll(async () => {
     await topic.stop();
-    await receiver.close();
+    await Promise.all([receiver, rejectReceiver, failReceiver, trap].map((r) => r.close()));
     await Promise.all([intake.stop(), monitor.stop()]);
   });
 
@@ -145,6 +155,11 @@ describe('template-monitor alerts: exactly once per fact, signed, delivered thro
     expect(log!.log.slice(0, -1).every((a) => a.outcome === 'retry')).toBe(true);
     const causes = new Set(receiver.requests.filter((r) => r.deliveryId === first.delivery_id).map((r) => r.answered));
     expect(causes.has(503)).toBe(true);
+    // The tenant sees categories: the 503s, the hangs (timeout), nothing listening (network).
+    const shown = new Set(log!.log.slice(0, -1).map((a) => a.error));
+    expect(shown.has('http-5xx')).toBe(true);
+    for (const e of shown) expect(['http-5xx', 'timeout', 'network']).toContain(e);
+    expect(log!.log.filter((a) => a.error === 'http-5xx').every((a) => a.status_code === 503)).toBe(true);
 
     // Kafka carries the same three alerts, once each.
     const published = await topic.waitFor((rs) => rs.filter((r) => r.headers['wahooks-tenant-id'] === tenant.id).length >= 3);
@@ -163,12 +178,7 @@ describe('template-monitor alerts: exactly once per fact, signed, delivered thro
   it('gives up at once on a 4xx, and after the bounded time on endless 5xx, recording every attempt', async () => {
     const rejecting = await provisionTenant(intake.url, config.secrets.adminApiToken, 'tmr');
     const failing = await provisionTenant(intake.url, config.secrets.adminApiToken, 'tmf');
-    const rejectReceiver = new AlertReceiver('x'.repeat(20));
-    const failReceiver = new AlertReceiver('y'.repeat(20));
-    await Promise.all([rejectReceiver.start(), failReceiver.start()]);
-    rejectReceiver.mode = 'reject';
-    failReceiver.mode = 'fail';
-    try {
+    {
       const created = await putEndpoint(rejecting, rejectReceiver.url);
       expect(((await created.json()) as { signingSecret: string }).signingSecret).toMatch(/^whsec_/);
       expect((await putEndpoint(failing, failReceiver.url, 'y'.repeat(20))).status).toBe(200);
@@ -182,8 +192,44 @@ describe('template-monitor alerts: exactly once per fact, signed, delivered thro
       expect(log!.log.length).toBe(gaveUp.items[0]!.attempts);
       expect(log!.log.length).toBeGreaterThan(3);
       expect(failReceiver.requests.length).toBe(log!.log.length);
-    } finally {
-      await Promise.all([rejectReceiver.close(), failReceiver.close()]);
+      // What the tenant sees of each failure: a category and the status code.
+      const rejectedLog = await get<{ last_error: string; last_status_code: number; log: Array<{ error: string; status_code: number }> }>(`/v1/alert-deliveries/${rejected.items[0]!.delivery_id}`, rejecting.apiKey);
+      expect(rejectedLog).toMatchObject({ last_error: 'http-4xx', last_status_code: 400, log: [{ error: 'http-4xx', status_code: 400 }] });
     }
+  });
+
+  it('refuses internal targets: address literals when the URL is set, host names that resolve to one when connecting', async () => {
+    const inside = await provisionTenant(intake.url, config.secrets.adminApiToken, 'tmi');
+    const refusedAtSet = async (url: string, why: RegExp) => {
+      const res = await putEndpoint(inside, url, 'z'.repeat(20));
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ code: 'ALERT_URL_NOT_ALLOWED', message: expect.stringMatching(why) });
+    };
+    // The cloud metadata service, however it is written; a local port EGRESS_ALLOW does not name; credentials; plain http.
+    await refusedAtSet('https://169.254.169.254/latest/meta-data/', /link-local/);
+    await refusedAtSet('https://[::ffff:169.254.169.254]/latest/meta-data/', /link-local/);
+    // (169.254.169.254 as one decimal number: DTO validation already refuses that spelling.)
+    expect((await putEndpoint(inside, 'https://2852039166/latest/meta-data/', 'z'.repeat(20))).status).toBe(400);
+    await refusedAtSet(`https://127.0.0.1:${new URL(trap.url).port}/alerts`, /loopback/);
+    await refusedAtSet('https://user:secret@hooks.example.com/alerts', /user name or password/);
+    await refusedAtSet('http://hooks.example.com/alerts', /https/);
+    expect(await get('/v1/alert-endpoint', inside.apiKey)).toBeUndefined();
+
+    // A host name is not resolved when set; when the delivery connects, localhost is 127.0.0.1 (or ::1): refused, at once, for good.
+    const byName = `https://localhost:${new URL(trap.url).port}/alerts`;
+    expect((await putEndpoint(inside, byName, 'z'.repeat(20))).status).toBe(200);
+    const body = envelope([{ wabaId: WABA, time: Math.floor(Date.now() / 1000), field: 'message_template_quality_update', value: { previous_quality_score: 'GREEN', new_quality_score: 'RED', message_template_id: 2, message_template_name: 'y', message_template_language: 'en' } }]);
+    expect((await post(body, inside)).status).toBe(200);
+    const failed = await eventually(() => get<{ items: Array<Delivery & { last_error: string | null; last_status_code: number | null }> }>('/v1/alert-deliveries', inside.apiKey), (d) => d.items[0]?.status === 'failed');
+    expect(failed.items[0]).toMatchObject({ attempts: 1, last_error: 'refused-by-egress-policy', last_status_code: null });
+    const log = await get<Record<string, unknown> & { log: Array<{ outcome: string; error: string | null; status_code: number | null }> }>(`/v1/alert-deliveries/${failed.items[0]!.delivery_id}`, inside.apiKey);
+    expect(log!.log).toEqual([expect.objectContaining({ outcome: 'rejected', error: 'refused-by-egress-policy', status_code: null })]);
+    // Only the category: no resolved address, host, port or error text of ours.
+    const shown = JSON.stringify([failed, log]);
+    for (const internal of ['127.0.0.1', '::1', 'localhost', 'egress refused', 'EGRESS_ALLOW', 'ECONN']) expect(shown).not.toContain(internal);
+    expect(trap.connections).toBe(0);
+    expect(trap.requests).toHaveLength(0);
+    // Our log has the detail.
+    await eventually(async () => monitor.output.join(''), (out) => /egress refused: localhost:\d+ -> .*\(loopback\)/.test(out), 5000);
   });
 });

@@ -21,6 +21,8 @@ export interface ReceivedRequest {
  */
 export class AlertReceiver {
   readonly requests: ReceivedRequest[] = [];
+  /** TCP connections accepted (a refused sender never opens one). */
+  connections = 0;
   mode: ReceiverMode = 'ok';
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
@@ -35,6 +37,7 @@ export class AlertReceiver {
   async start(port = 0): Promise<void> {
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.on('connection', (s) => {
+      this.connections++;
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });

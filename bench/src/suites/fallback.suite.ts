@@ -111,7 +111,8 @@ export const fallbackSuite: Suite = {
       const run = randomBytes(3).toString('hex');
       const single = traffic(`bench-fb-${run}`, 1, messages);
       const baseline = await plainInsert(db, Math.ceil(single.observations / PER_RECORD), ctx);
-      const service = await start('fallback-trigger', { FALLBACK_SMS_URL: sink.url, FALLBACK_SMS_SECRET: SMS_SECRET });
+      // The local sink is an internal address: EGRESS_ALLOW names it (address and port).
+      const service = await start('fallback-trigger', { FALLBACK_SMS_URL: sink.url, FALLBACK_SMS_SECRET: SMS_SECRET, EGRESS_ALLOW: new URL(sink.url).host });
       const measure = async (label: string, t: FallbackTraffic): Promise<Measured> => {
         const result = await runThroughKafka(ctx, kafka, db, service, {
           label,

@@ -95,7 +95,8 @@ export const templateSuite: Suite = {
       const baseline = await plainInsert(db, Math.ceil(measured.events / ENTRIES_PER_RECORD), ctx);
       // The alert endpoint belongs to a registered tenant: the bench tenant, registered through the intake's admin API.
       await (await startIntake(ctx, BENCH_APP_SECRET, 'warn')).process.stop();
-      const service = await start('template-monitor');
+      // The alert endpoint is the local sink, an internal address: EGRESS_ALLOW names it (address and port).
+      const service = await start('template-monitor', { EGRESS_ALLOW: new URL(sink.url).host });
       const put = await fetch(`${service.process.url}/admin/tenants/${tenantId}/alert-endpoint`, {
         method: 'PUT',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${ctx.env['ADMIN_API_TOKEN'] ?? ''}` },

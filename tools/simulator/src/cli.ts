@@ -113,7 +113,9 @@ export function printVerify(report: Awaited<ReturnType<typeof verify>>): void {
 
 /**
  * `graph`: serves the run's media as Meta's Graph API until interrupted and
- * prints the INBOUND_GRAPH_CONFIG to start inbound-reply with.
+ * prints the INBOUND_GRAPH_CONFIG and EGRESS_ALLOW to start inbound-reply
+ * with (the fake is a local address, which outbound calls may reach only
+ * when EGRESS_ALLOW names it).
  */
 export async function runGraph(flags: Flags): Promise<number> {
   rejectUnknown(flags, ['run', 'port', 'host', 'faults']);
@@ -123,6 +125,7 @@ export async function runGraph(flags: Flags): Promise<number> {
   const graph = new FakeGraph(graphTokenFor(oracle.runId), graphMediaOf(oracle), bool(flags, 'faults', false));
   await graph.start(num(flags, 'port', 3005, 0, 65_535), str(flags, 'host', '127.0.0.1'));
   console.log(`INBOUND_GRAPH_CONFIG='${inboundGraphConfig(oracle.runId, oracle.tenants, graph.url)}'`);
+  console.log(`EGRESS_ALLOW='${new URL(graph.url).host}'`);
   log(`fake Graph API for ${oracle.totals.inboundMedia} media of run ${oracle.runId} on ${graph.url}; Ctrl-C to stop`);
   await new Promise<void>((stop) => process.once('SIGINT', stop).once('SIGTERM', stop));
   await graph.stop();

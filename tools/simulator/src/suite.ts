@@ -44,8 +44,10 @@ export class Suite {
     const consumer = (name: string, extra: () => Record<string, string> = () => ({})) => new ManagedApp(name, () => ({ CONSUMER_GROUP_ID: `${o.oracle.runId}-${name}`, CONSUMER_START_FROM: 'latest', ...extra() }), logs);
     this.intake = new ManagedApp('intake', () => ({}), logs);
     this.status = consumer('status-projector');
+    // The fakes listen on 127.0.0.1: each app's outbound calls may reach its fake (address and port), nothing else inside.
     this.fallback = consumer('fallback-trigger', () => ({
       FALLBACK_SMS_URL: this.provider.url,
+      EGRESS_ALLOW: new URL(this.provider.url).host,
       FALLBACK_SMS_SECRET: SMS_SECRET,
       FALLBACK_SMS_TIMEOUT_MS: '1000',
       FALLBACK_SMS_BACKOFF_BASE_MS: '100',
@@ -56,6 +58,7 @@ export class Suite {
     this.monitor = consumer('template-monitor');
     this.inbound = consumer('inbound-reply', () => ({
       INBOUND_GRAPH_CONFIG: inboundGraphConfig(o.oracle.runId, o.oracle.tenants, this.graph.url),
+      EGRESS_ALLOW: new URL(this.graph.url).host,
       MEDIA_STORAGE: 'fs',
       MEDIA_STORAGE_DIR: join(o.dir, 'media'),
       INBOUND_MEDIA_POLL_MS: '200',

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { APP_CONFIG, AppConfig } from '@wahooks/config';
+import { EgressModule, OutboundHttp } from '@wahooks/egress';
 import { EventStore } from '@wahooks/event-store';
 import { OutboxModule } from '@wahooks/outbox';
 import { TenancyModule } from '@wahooks/tenancy';
@@ -20,21 +21,27 @@ import { SuppressionRepository } from './suppression.repository';
 import { UndeliveredScanner } from './undelivered-scanner.service';
 
 /**
- * The SMS provider: the generic HTTP one when FALLBACK_SMS_URL is set. A
- * vendor adapter implements SmsProvider and replaces this factory.
+ * The SMS provider: the generic HTTP one when FALLBACK_SMS_URL is set, its
+ * calls through the egress agent. A URL naming an internal address that
+ * EGRESS_ALLOW does not stops the service at start (a host name is checked
+ * when each call connects). A vendor adapter implements SmsProvider and
+ * replaces this factory.
  */
 const smsProvider = {
   provide: SMS_PROVIDER,
-  inject: [APP_CONFIG],
-  useFactory: (config: AppConfig): SmsProvider | null => {
+  inject: [APP_CONFIG, OutboundHttp],
+  useFactory: (config: AppConfig, outbound: OutboundHttp): SmsProvider | null => {
     const { url, secret, timeoutMs } = config.fallback.sms;
-    return url ? new HttpSmsProvider({ url, secret, timeoutMs }) : null;
+    if (!url) return null;
+    const check = outbound.checkUrl(url, { allowPlainHttp: true });
+    if (!check.ok && check.reason === 'internal-address') throw new Error(`FALLBACK_SMS_URL: ${check.message}; add it to EGRESS_ALLOW if intended`);
+    return new HttpSmsProvider({ url, secret, timeoutMs, dispatcher: outbound.dispatcher });
   },
 };
 
 /** Error-code policies and their side effects: consumers, SMS dispatch, time-based fallback, read API, rebuild. */
 @Module({
-  imports: [TenancyModule, OutboxModule],
+  imports: [TenancyModule, OutboxModule, EgressModule],
   controllers: [FallbackController, FallbackConsumer],
   providers: [
     EventStore,

@@ -1,5 +1,7 @@
 import { createHmac } from 'node:crypto';
 
+import { describeOutboundFailure, FetchDispatcher } from '@wahooks/egress';
+
 import type { SmsPayload } from './sms-request.repository';
 
 export type SmsSendResult =
@@ -31,13 +33,18 @@ export function signSmsRequest(secret: string, timestampS: number, body: string)
 /**
  * A generic HTTP provider: POST JSON to one URL with `Idempotency-Key` and
  * an HMAC signature over timestamp and body. 2xx is sent; 408, 425, 429,
- * 5xx, timeouts and network errors are retryable; other 4xx are not.
+ * 5xx, timeouts and network errors are retryable; other 4xx and redirects
+ * (not followed) are not. Calls go through the egress agent (`dispatcher`):
+ * a URL that resolves to an internal address EGRESS_ALLOW does not name is
+ * refused when connecting (`refused-by-egress-policy`, retryable: it is the
+ * operator's configuration, and an SMS waiting out its attempts is sent once
+ * EGRESS_ALLOW or the URL is fixed and the service restarted).
  */
 export class HttpSmsProvider implements SmsProvider {
   readonly name = 'http';
 
   constructor(
-    private readonly options: { url: string; secret: string | undefined; timeoutMs: number },
+    private readonly options: { url: string; secret: string | undefined; timeoutMs: number; dispatcher: FetchDispatcher },
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -52,10 +59,12 @@ export class HttpSmsProvider implements SmsProvider {
     if (this.options.secret) headers[SIGNATURE_HEADER] = signSmsRequest(this.options.secret, timestampS, body);
     let res: Response;
     try {
-      res = await fetch(this.options.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(this.options.timeoutMs) });
+      res = await fetch(this.options.url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(this.options.timeoutMs), dispatcher: this.options.dispatcher });
     } catch (error) {
-      const e = error as { name?: string; message?: string; cause?: { code?: string } };
-      const what = e.name === 'TimeoutError' ? `timeout after ${this.options.timeoutMs} ms` : (e.cause?.code ?? e.message ?? 'network error');
+      const failure = describeOutboundFailure(error);
+      const e = error as { message?: string; cause?: { code?: string } };
+      const what =
+        failure.category === 'timeout' ? `timeout after ${this.options.timeoutMs} ms` : failure.category === 'refused-by-egress-policy' ? failure.category : (e.cause?.code ?? e.message ?? 'network error');
       return { ok: false, retryable: true, error: what };
     }
     const text = await res.text().catch(() => '');

@@ -5,6 +5,8 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { createEgressAgent, EgressPolicy } from '@wahooks/egress';
+
 import { DownloadLimits, downloadMedia, MediaSink } from './graph-media.client';
 import { FilesystemMediaStorage } from './media-storage';
 
@@ -47,10 +49,13 @@ describe('downloadMedia (streamed, capped, with timeouts)', () => {
   });
   afterEach(() => close());
 
-  const run = async (file: FileAnswer, l: Partial<DownloadLimits> = {}, info?: (url: string) => object | string, cancel?: AbortSignal) => {
+  /** `allow`: EGRESS_ALLOW for the call; by default the fake's address and port, as the tests' apps are started. */
+  const run = async (file: FileAnswer, l: Partial<DownloadLimits> = {}, info?: (url: string) => object | string, cancel?: AbortSignal, allow?: (fakeHost: string) => string) => {
     const s = await serve(file, info);
     close = s.close;
-    return downloadMedia(s.cfg, 'm1', { ...limits, ...l }, sink, cancel);
+    const host = new URL(s.cfg.baseUrl).host;
+    const dispatcher = createEgressAgent(EgressPolicy.parse(allow ? allow(host) : host));
+    return downloadMedia(s.cfg, 'm1', { ...limits, ...l }, sink, cancel ? { dispatcher, cancel } : { dispatcher });
   };
 
   it('streams the medium into the sink, hashed', async () => {
@@ -124,6 +129,19 @@ describe('downloadMedia (streamed, capped, with timeouts)', () => {
     setTimeout(() => cancel.abort(new Error('shutting down')), 100);
     const out = await run((res) => res.writeHead(200, { 'content-length': String(BYTES.length) }).write(BYTES.subarray(0, 1000)), { idleTimeoutMs: 5000 }, undefined, cancel.signal);
     expect(out).toMatchObject({ ok: false, retryable: true, cancelled: true });
+    expect(files()).toEqual([]);
+  });
+
+  it('connects only where the egress policy allows: the Graph API host, and the media URL its answer names', async () => {
+    const ok = (res: ServerResponse) => res.writeHead(200, { 'content-length': String(BYTES.length) }).end(BYTES);
+    expect(await run(ok, {}, undefined, undefined, () => '')).toEqual({ ok: false, retryable: true, error: 'media info: refused-by-egress-policy' });
+    close();
+    // A metadata answer pointing at the cloud metadata service, or at another local port: refused, the token never sent there.
+    const metadata = await run(ok, {}, () => ({ url: 'http://169.254.169.254/latest/meta-data/iam/security-credentials/', sha256: SHA }));
+    expect(metadata).toEqual({ ok: false, retryable: true, error: 'download from 169.254.169.254: refused-by-egress-policy' });
+    close();
+    const elsewhere = await run(ok, {}, (url) => ({ url: url.replace(/:(\d+)\//, (_m, port: string) => `:${Number(port) + 1}/`), sha256: SHA }));
+    expect(elsewhere.ok ? '' : elsewhere.error).toMatch(/^download from 127\.0\.0\.1:\d+: refused-by-egress-policy$/);
     expect(files()).toEqual([]);
   });
 

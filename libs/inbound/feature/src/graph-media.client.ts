@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 
 import type { GraphTenantConfig } from '@wahooks/config';
+import { describeOutboundFailure, FetchDispatcher } from '@wahooks/egress';
 
 import { declaredLength, MediaMeter, MediaTooLargeError } from './media-meter';
 
@@ -49,6 +50,12 @@ class Timeout extends Error {
   override readonly name = 'Timeout';
 }
 
+/** How requests leave: the egress agent (see libs/shared/egress), and shutdown's cancel signal. */
+export interface DownloadTransport {
+  dispatcher: FetchDispatcher;
+  cancel?: AbortSignal;
+}
+
 /**
  * Meta's two-step media download: GET /{version}/{media-id} for a short-lived
  * URL, then GET that URL, both with the tenant's bearer token. The bytes
@@ -56,14 +63,17 @@ class Timeout extends Error {
  * whole medium. Errors name the step and status, never the token or the
  * signed URL's query. Retryable: timeouts, network errors, 429, 5xx, a
  * checksum mismatch and storage errors; too large and other 4xx (e.g. an
- * expired media id) are final.
+ * expired media id) are final. Every connection (redirects included: Meta's
+ * CDN may send one) goes through the egress agent, so a media URL that
+ * points inside our network is refused (`refused-by-egress-policy`).
  */
-export async function downloadMedia(cfg: GraphTenantConfig, mediaId: string, limits: DownloadLimits, sink: MediaSink, cancel?: AbortSignal): Promise<DownloadOutcome> {
+export async function downloadMedia(cfg: GraphTenantConfig, mediaId: string, limits: DownloadLimits, sink: MediaSink, transport: DownloadTransport): Promise<DownloadOutcome> {
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(new Timeout(`media download: not finished within ${limits.downloadTimeoutMs} ms`)), limits.downloadTimeoutMs);
+  const { cancel } = transport;
   const signal = cancel ? AbortSignal.any([cancel, deadline.signal]) : deadline.signal;
   try {
-    return await download(cfg, mediaId, limits, sink, signal);
+    return await download(cfg, mediaId, limits, sink, signal, transport.dispatcher);
   } catch (error) {
     return failure('media download', error, signal);
   } finally {
@@ -71,9 +81,9 @@ export async function downloadMedia(cfg: GraphTenantConfig, mediaId: string, lim
   }
 }
 
-async function download(cfg: GraphTenantConfig, mediaId: string, limits: DownloadLimits, sink: MediaSink, signal: AbortSignal): Promise<DownloadOutcome> {
+async function download(cfg: GraphTenantConfig, mediaId: string, limits: DownloadLimits, sink: MediaSink, signal: AbortSignal, dispatcher: FetchDispatcher): Promise<DownloadOutcome> {
   const auth = { authorization: `Bearer ${cfg.accessToken}` };
-  const infoRes = await getJson(`${cfg.baseUrl}/${cfg.version}/${encodeURIComponent(mediaId)}`, auth, limits.timeoutMs, signal);
+  const infoRes = await getJson(`${cfg.baseUrl}/${cfg.version}/${encodeURIComponent(mediaId)}`, auth, limits.timeoutMs, signal, dispatcher);
   if (!infoRes.ok) return infoRes;
   const info = infoRes.body as MediaInfo;
   const url = typeof info.url === 'string' && /^https?:\/\//.test(info.url) ? URL.parse(info.url) : null;
@@ -82,7 +92,7 @@ async function download(cfg: GraphTenantConfig, mediaId: string, limits: Downloa
   const step = `download from ${url.host}`;
   // Identity: a compressed body's Content-Length is not the medium's size.
   const idle = new AbortController();
-  const fileRes = await open(url.href, { ...auth, 'accept-encoding': 'identity' }, limits.timeoutMs, AbortSignal.any([signal, idle.signal]), step);
+  const fileRes = await open(url.href, { ...auth, 'accept-encoding': 'identity' }, limits.timeoutMs, AbortSignal.any([signal, idle.signal]), step, dispatcher);
   if (!fileRes.ok) return fileRes;
   const response = fileRes.response;
   const encoded = (response.headers.get('content-encoding') ?? 'identity') !== 'identity';
@@ -132,13 +142,13 @@ async function pour(response: Response, meter: MediaMeter, sink: MediaSink, meta
   return { ok: false, retryable: true, error: `storage: ${describe(sinkError)}` };
 }
 
-async function getJson(url: string, headers: Record<string, string>, timeoutMs: number, signal: AbortSignal): Promise<{ ok: true; body: unknown } | DownloadFailure> {
+async function getJson(url: string, headers: Record<string, string>, timeoutMs: number, signal: AbortSignal, dispatcher: FetchDispatcher): Promise<{ ok: true; body: unknown } | DownloadFailure> {
   // One budget for the headers and the body: the answer is small.
   const timer = new AbortController();
   const t = setTimeout(() => timer.abort(new Timeout(`media info: no answer within ${timeoutMs} ms`)), timeoutMs);
   const both = AbortSignal.any([signal, timer.signal]);
   try {
-    const res = await open(url, headers, timeoutMs, both, 'media info');
+    const res = await open(url, headers, timeoutMs, both, 'media info', dispatcher);
     if (!res.ok) return res;
     const text = await readCapped(res.response, INFO_MAX_BYTES);
     if (text === undefined) return { ok: false, retryable: true, error: `media info: answer larger than ${INFO_MAX_BYTES} bytes` };
@@ -155,13 +165,13 @@ async function getJson(url: string, headers: Record<string, string>, timeoutMs: 
 }
 
 /** Fetch until the response headers, within `timeoutMs`; the body stays under `signal`. */
-async function open(url: string, headers: Record<string, string>, timeoutMs: number, signal: AbortSignal, step: string): Promise<{ ok: true; response: Response } | DownloadFailure> {
+async function open(url: string, headers: Record<string, string>, timeoutMs: number, signal: AbortSignal, step: string, dispatcher: FetchDispatcher): Promise<{ ok: true; response: Response } | DownloadFailure> {
   const headersTimer = new AbortController();
   const t = setTimeout(() => headersTimer.abort(new Timeout(`${step}: no response within ${timeoutMs} ms`)), timeoutMs);
   const both = AbortSignal.any([signal, headersTimer.signal]);
   let response: Response;
   try {
-    response = await fetch(url, { headers, signal: both, redirect: 'follow' });
+    response = await fetch(url, { headers, signal: both, redirect: 'follow', dispatcher });
   } catch (error) {
     return failure(step, error, both);
   } finally {
@@ -202,6 +212,8 @@ function failure(step: string, error: unknown, signal: AbortSignal): DownloadFai
 
 function describe(error: unknown): string {
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return 'timed out';
+  // Only the category: the refusal's detail names addresses of our network.
+  if (describeOutboundFailure(error).category === 'refused-by-egress-policy') return 'refused-by-egress-policy';
   const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
   return error instanceof Error ? `${error.message}${cause}` : String(error);
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { APP_CONFIG, AppConfig } from '@wahooks/config';
+import { EgressModule } from '@wahooks/egress';
 import { EventStore } from '@wahooks/event-store';
 import { OutboxModule } from '@wahooks/outbox';
 import { TenancyModule } from '@wahooks/tenancy';
@@ -33,7 +34,7 @@ const mediaStorage = {
 
 /** Inbound customer messages and the business's address book: consumer, projections, media downloads, read API, rebuild. Needs Prisma, config, metrics. */
 @Module({
-  imports: [TenancyModule, OutboxModule],
+  imports: [TenancyModule, OutboxModule, EgressModule],
   controllers: [InboundController, InboundConsumer],
   providers: [
     EventStore,

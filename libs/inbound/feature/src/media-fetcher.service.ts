@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import { APP_CONFIG, AppConfig, graphConfigFor } from '@wahooks/config';
 import { backoffMs } from '@wahooks/consumer-runtime';
+import { OutboundHttp } from '@wahooks/egress';
 import { InboundTopics } from '@wahooks/events-contract';
 import { EventStore, NewEvent } from '@wahooks/event-store';
 import { MetricsService } from '@wahooks/observability';
@@ -49,6 +50,7 @@ export class MediaFetcher extends BackgroundTask {
     private readonly outbox: OutboxRepository,
     private readonly relay: OutboxRelay,
     @Inject(MEDIA_STORAGE) private readonly storage: MediaStorage,
+    private readonly outbound: OutboundHttp,
     metrics: MetricsService,
   ) {
     super();
@@ -99,7 +101,7 @@ export class MediaFetcher extends BackgroundTask {
         storageKey = mediaKey(job.tenantId, job.wamid, meta.mimeType ?? job.mimeType);
         await this.storage.put(storageKey, body, { size: meta.size, signal: meta.signal });
       },
-      this.cancel.signal,
+      { dispatcher: this.outbound.dispatcher, cancel: this.cancel.signal },
     );
     return storageKey === undefined ? { job, outcome } : { job, outcome, storageKey };
   }

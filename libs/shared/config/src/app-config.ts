@@ -1,5 +1,6 @@
 import { configSchema, RawConfig } from './config.schema';
 import { AlertsConfig, toAlertsConfig } from './alerts.config';
+import { EgressConfig, toEgressConfig } from './egress.config';
 import { FallbackConfig, toFallbackConfig } from './fallback.config';
 import { InboundConfig, toInboundConfig } from './inbound.config';
 import { developmentSecretsIn, isLocalDevelopment } from './development-secrets';
@@ -30,6 +31,8 @@ export interface AppConfig {
   alerts: AlertsConfig;
   // --- inbound (apps/inbound-reply) ---
   inbound: InboundConfig;
+  // --- outbound calls (libs/shared/egress) ---
+  egress: EgressConfig;
 }
 
 export class ConfigError extends Error {
@@ -113,6 +116,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     alerts: toAlertsConfig(c),
     // --- inbound (apps/inbound-reply) ---
     inbound: toInboundConfig(c),
+    // --- outbound calls (libs/shared/egress) ---
+    egress: toEgressConfig(c),
   };
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { alertsEnv } from './alerts.config';
+import { egressEnv } from './egress.config';
 import { fallbackEnv } from './fallback.config';
 import { inboundEnv } from './inbound.config';
 import { kafkaEnv } from './kafka.config';
@@ -95,6 +96,8 @@ export const configSchema = z.object({
   ...alertsEnv,
   // --- inbound (apps/inbound-reply): see inbound.config.ts ---
   ...inboundEnv,
+  // --- outbound calls (libs/shared/egress): see egress.config.ts ---
+  ...egressEnv,
 });
 
 export type RawConfig = z.output<typeof configSchema>;

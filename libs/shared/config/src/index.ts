@@ -6,3 +6,5 @@ export { graphConfigFor } from './inbound.config';
 export type { GraphTenantConfig, InboundConfig, S3StorageConfig } from './inbound.config';
 export { loadKafkaConfig } from './kafka.config';
 export type { KafkaConfig } from './kafka.config';
+export { parseEgressAllowEntry } from './egress.config';
+export type { EgressAllowEntry, EgressConfig } from './egress.config';

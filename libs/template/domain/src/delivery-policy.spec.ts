@@ -1,4 +1,4 @@
-import { classifyAttempt, nextAttemptDelayMs, signAlertBody, verifyAlertSignature } from './delivery-policy';
+import { attemptError, classifyAttempt, nextAttemptDelayMs, signAlertBody, verifyAlertSignature, visibleAttemptError } from './delivery-policy';
 
 const policy = { baseDelayMs: 1000, maxDelayMs: 60_000, giveUpAfterMs: 3_600_000 };
 
@@ -9,6 +9,29 @@ describe('alert delivery policy', () => {
     expect(classifyAttempt({ kind: 'timeout' })).toBe('retry');
     expect(classifyAttempt({ kind: 'network', message: 'ECONNREFUSED' })).toBe('retry');
     for (const status of [400, 401, 404, 410]) expect(classifyAttempt({ kind: 'response', status })).toBe('rejected');
+  });
+
+  it('gives up at once on a redirect (not followed) and on a target the egress policy refuses', () => {
+    for (const status of [301, 302, 307, 308]) expect(classifyAttempt({ kind: 'response', status })).toBe('rejected');
+    expect(classifyAttempt({ kind: 'refused', message: 'egress refused: 10.0.0.5:443' })).toBe('rejected');
+  });
+
+  it('shows a tenant a category, never our error text', () => {
+    expect(attemptError({ kind: 'response', status: 204 })).toBeNull();
+    expect(attemptError({ kind: 'response', status: 503 })).toBe('http-5xx');
+    expect(attemptError({ kind: 'response', status: 404 })).toBe('http-4xx');
+    expect(attemptError({ kind: 'response', status: 302 })).toBe('http-3xx');
+    expect(attemptError({ kind: 'timeout' })).toBe('timeout');
+    expect(attemptError({ kind: 'network', message: 'connect ECONNREFUSED 10.1.2.3:8080' })).toBe('network');
+    expect(attemptError({ kind: 'refused', message: 'egress refused: x:80 -> 127.0.0.1 (loopback)' })).toBe('refused-by-egress-policy');
+  });
+
+  it('shows rows stored before categories as their category', () => {
+    expect(visibleAttemptError(null, null)).toBeNull();
+    expect(visibleAttemptError('refused-by-egress-policy', null)).toBe('refused-by-egress-policy');
+    expect(visibleAttemptError('HTTP 503', 503)).toBe('http-5xx');
+    expect(visibleAttemptError('timeout after 800 ms', null)).toBe('timeout');
+    expect(visibleAttemptError('fetch failed: connect ECONNREFUSED 10.1.2.3:8080', null)).toBe('network');
   });
 
   it('backs off exponentially with jitter, capped, and stops past the give-up time', () => {

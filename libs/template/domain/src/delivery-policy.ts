@@ -8,21 +8,33 @@ export interface RetryPolicy {
   readonly giveUpAfterMs: number;
 }
 
-/** What one HTTP attempt came to: a status code, or a transport failure. */
-export type AttemptResult = { readonly kind: 'response'; readonly status: number } | { readonly kind: 'timeout' } | { readonly kind: 'network'; readonly message: string };
+/**
+ * What one HTTP attempt came to: a status code, or a transport failure.
+ * `refused`: the egress policy would not connect to the address the URL
+ * resolved to (internal, not allow-listed). `message` is for our logs only.
+ */
+export type AttemptResult =
+  | { readonly kind: 'response'; readonly status: number }
+  | { readonly kind: 'timeout' }
+  | { readonly kind: 'network'; readonly message: string }
+  | { readonly kind: 'refused'; readonly message: string };
 
 export type AttemptOutcome = 'delivered' | 'retry' | 'rejected';
 
 /**
  * 2xx delivered. 5xx, 408, 429, timeouts and connection errors are the
- * receiver's trouble and may pass: retry. Any other 4xx says the request
- * itself is unwelcome (wrong URL, auth): retrying would not change it.
+ * receiver's trouble and may pass: retry. Any other 4xx (and a redirect,
+ * which is not followed) says the request itself is unwelcome (wrong URL,
+ * auth): retrying would not change it. Neither would a target the egress
+ * policy refuses.
  */
 export function classifyAttempt(result: AttemptResult): AttemptOutcome {
   switch (result.kind) {
     case 'timeout':
     case 'network':
       return 'retry';
+    case 'refused':
+      return 'rejected';
     case 'response':
       if (result.status >= 200 && result.status < 300) return 'delivered';
       if (result.status >= 500 || result.status === 408 || result.status === 429) return 'retry';
@@ -32,6 +44,43 @@ export function classifyAttempt(result: AttemptResult): AttemptOutcome {
       throw new Error(`unhandled attempt result ${JSON.stringify(never)}`);
     }
   }
+}
+
+/** What a tenant is shown of a failed attempt, beside its status code: never the error text of our side. */
+export type AttemptError = 'network' | 'timeout' | 'refused-by-egress-policy' | `http-${'1' | '3' | '4' | '5'}xx`;
+
+const ATTEMPT_ERRORS: ReadonlySet<string> = new Set(['network', 'timeout', 'refused-by-egress-policy', 'http-1xx', 'http-3xx', 'http-4xx', 'http-5xx']);
+
+const httpClass = (status: number) => `http-${Math.min(5, Math.max(1, Math.floor(status / 100)))}xx` as AttemptError;
+
+/** The category of a failed attempt (null when it delivered). */
+export function attemptError(result: AttemptResult): AttemptError | null {
+  switch (result.kind) {
+    case 'response':
+      return result.status >= 200 && result.status < 300 ? null : httpClass(result.status);
+    case 'timeout':
+      return 'timeout';
+    case 'network':
+      return 'network';
+    case 'refused':
+      return 'refused-by-egress-policy';
+    default: {
+      const never: never = result;
+      throw new Error(`unhandled attempt result ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/**
+ * A stored error as a tenant may see it. Rows written before categories
+ * hold free text (`HTTP 503`, `timeout after 5000 ms`, a socket error naming
+ * an internal address): they are shown as their category.
+ */
+export function visibleAttemptError(stored: string | null, statusCode: number | null): AttemptError | null {
+  if (stored === null) return null;
+  if (ATTEMPT_ERRORS.has(stored)) return stored as AttemptError;
+  if (statusCode !== null) return httpClass(statusCode);
+  return /^timeout/i.test(stored) ? 'timeout' : 'network';
 }
 
 /**

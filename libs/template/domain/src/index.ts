@@ -13,5 +13,5 @@ export { expiryMs, maySend } from './send-policy';
 export type { SendDecision, SendReason } from './send-policy';
 export { alertsFor } from './alerts';
 export type { AlertDecision, AlertKind, AlertSeverity } from './alerts';
-export { classifyAttempt, DELIVERY_ID_HEADER, nextAttemptDelayMs, SIGNATURE_HEADER, signAlertBody, verifyAlertSignature } from './delivery-policy';
-export type { AttemptOutcome, AttemptResult, RetryPolicy } from './delivery-policy';
+export { attemptError, classifyAttempt, DELIVERY_ID_HEADER, nextAttemptDelayMs, SIGNATURE_HEADER, signAlertBody, verifyAlertSignature, visibleAttemptError } from './delivery-policy';
+export type { AttemptError, AttemptOutcome, AttemptResult, RetryPolicy } from './delivery-policy';

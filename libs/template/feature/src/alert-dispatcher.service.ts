@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import { APP_CONFIG, AppConfig } from '@wahooks/config';
+import { describeOutboundFailure, OutboundHttp } from '@wahooks/egress';
 import type { EventStoreTx } from '@wahooks/event-store';
 import { MetricsService } from '@wahooks/observability';
 import { SqlTransactions } from '@wahooks/prisma';
 import { BackgroundTask } from '@wahooks/worker';
-import { AttemptResult, classifyAttempt, DELIVERY_ID_HEADER, nextAttemptDelayMs, SIGNATURE_HEADER, signAlertBody } from '@wahooks/template-domain';
+import { attemptError, AttemptResult, classifyAttempt, DELIVERY_ID_HEADER, nextAttemptDelayMs, SIGNATURE_HEADER, signAlertBody } from '@wahooks/template-domain';
 
 import { AlertEndpointRepository } from './alert-endpoint.repository';
 
@@ -30,6 +31,10 @@ type Outcome = 'delivered' | 'retry' | 'rejected' | 'gave_up';
  * in a second one. A crash after the receiver's 2xx but before that commit
  * sends again, once the lease runs out, with the same delivery id, which
  * receivers use to deduplicate (at-least-once, like every webhook sender).
+ * The POST goes through the egress agent (a URL that resolves to an
+ * internal address is refused when connecting) and follows no redirect.
+ * The attempt log keeps a category and the status code, what the tenant
+ * sees; the error itself goes to our log only.
  */
 @Injectable()
 export class AlertDispatcher extends BackgroundTask {
@@ -41,6 +46,7 @@ export class AlertDispatcher extends BackgroundTask {
   constructor(
     private readonly sql: SqlTransactions,
     private readonly endpoints: AlertEndpointRepository,
+    private readonly outbound: OutboundHttp,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     metrics: MetricsService,
   ) {
@@ -97,7 +103,7 @@ export class AlertDispatcher extends BackgroundTask {
     const delay = classified === 'retry' ? nextAttemptDelayMs(policy, attempt, Date.now() - new Date(row.created_at).getTime(), Math.random()) : undefined;
     const outcome: Outcome = classified === 'retry' && delay === undefined ? 'gave_up' : classified;
     const statusCode = result.kind === 'response' ? result.status : null;
-    const error = result.kind === 'network' ? result.message : result.kind === 'timeout' ? `timeout after ${this.config.alerts.timeoutMs} ms` : classified === 'delivered' ? null : `HTTP ${result.status}`;
+    const error = attemptError(result);
     const status = outcome === 'delivered' ? 'delivered' : outcome === 'retry' ? 'pending' : 'failed';
     // Only a pending row is updated: a dispatcher that raced past the lease finds it finished and changes nothing.
     await tx.$executeRawUnsafe(
@@ -110,7 +116,8 @@ export class AlertDispatcher extends BackgroundTask {
       row.delivery_id, row.tenant_id, attempt, outcome, statusCode, error, durationMs,
     );
     this.outcomes.inc({ outcome });
-    const log = { tenant: row.tenant_id, deliveryId: row.delivery_id, attempt, outcome, statusCode, error, retryInMs: delay };
+    const detail = result.kind === 'network' || result.kind === 'refused' ? result.message : result.kind === 'timeout' ? `no answer within ${this.config.alerts.timeoutMs} ms` : undefined;
+    const log = { tenant: row.tenant_id, deliveryId: row.delivery_id, attempt, outcome, statusCode, error, detail, retryInMs: delay };
     if (outcome === 'delivered') this.logger.debug(log, 'alert delivered');
     else this.logger.warn(log, outcome === 'retry' ? 'alert delivery failed; will retry' : 'alert delivery given up');
   }
@@ -118,7 +125,7 @@ export class AlertDispatcher extends BackgroundTask {
   private async post(row: DueRow): Promise<AttemptResult> {
     try {
       const secret = this.endpoints.open(row.tenant_id, Buffer.from(row.signing_secret, 'base64'));
-      const response = await fetch(row.url, {
+      const response = await this.outbound.fetch(row.url, {
         method: 'POST',
         redirect: 'manual',
         signal: AbortSignal.timeout(this.config.alerts.timeoutMs),
@@ -133,9 +140,9 @@ export class AlertDispatcher extends BackgroundTask {
       await response.arrayBuffer().catch(() => undefined);
       return { kind: 'response', status: response.status };
     } catch (error) {
-      if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return { kind: 'timeout' };
-      const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-      return { kind: 'network', message: `${error instanceof Error ? error.message : String(error)}${cause}`.slice(0, 500) };
+      const failure = describeOutboundFailure(error);
+      if (failure.category === 'timeout') return { kind: 'timeout' };
+      return { kind: failure.category === 'refused-by-egress-policy' ? 'refused' : 'network', message: failure.detail };
     }
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 
 import type { EventStoreTx } from '@wahooks/event-store';
 import { PrismaService } from '@wahooks/prisma';
+import { visibleAttemptError } from '@wahooks/template-domain';
 
 import { alertIdOf, RaisedAlert } from './monitor-projector';
 
@@ -43,7 +44,8 @@ export interface AttemptRow {
 /**
  * Alerts and their webhook deliveries. Both are written in the consumer's
  * transaction, unique per (tenant, alert key): a repeated fact can neither
- * raise a second alert nor queue a second delivery.
+ * raise a second alert nor queue a second delivery. Reads give errors as
+ * the categories tenants may see, whatever an older row holds.
  */
 @Injectable()
 export class AlertRepository {
@@ -99,11 +101,12 @@ export class AlertRepository {
     const where = ['tenant_id = $1'];
     if (f.status) where.push(`status = $${params.push(f.status)}`);
     params.push(f.limit);
-    return this.prisma.$queryRawUnsafe<DeliveryRow[]>(
+    const rows = await this.prisma.$queryRawUnsafe<DeliveryRow[]>(
       `SELECT delivery_id, alert_key, kind, status, attempts, next_attempt_at, last_status_code, last_error, created_at, finished_at
        FROM alert_deliveries WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${params.length}`,
       ...params,
     );
+    return rows.map(visibleDelivery);
   }
 
   async delivery(tenantId: string, deliveryId: string): Promise<{ delivery: DeliveryRow; attempts: AttemptRow[] } | undefined> {
@@ -120,6 +123,11 @@ export class AlertRepository {
       tenantId,
       deliveryId,
     );
-    return { delivery, attempts };
+    return { delivery: visibleDelivery(delivery), attempts: attempts.map((a) => ({ ...a, error: visibleAttemptError(a.error, a.status_code) })) };
   }
+}
+
+/** Rows as the tenant's API shows them: errors as categories (see visibleAttemptError). */
+function visibleDelivery(row: DeliveryRow): DeliveryRow {
+  return { ...row, last_error: visibleAttemptError(row.last_error, row.last_status_code) };
 }

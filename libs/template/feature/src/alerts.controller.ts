@@ -1,5 +1,7 @@
-import { Body, Controller, Get, NotFoundException, Param, Put, Query, UseFilters, UseGuards } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Inject, NotFoundException, Param, Put, Query, UseFilters, UseGuards } from '@nestjs/common';
 
+import { APP_CONFIG, AppConfig } from '@wahooks/config';
+import { OutboundHttp } from '@wahooks/egress';
 import { AdminTokenGuard, ApiKeyGuard, AuthTenant, TenancyErrorFilter, TenantAdminService } from '@wahooks/tenancy';
 
 import { AlertEndpointRepository } from './alert-endpoint.repository';
@@ -45,7 +47,13 @@ export class AlertsController {
   }
 }
 
-/** Operators set a tenant's alert URL (and optionally its signing secret). */
+/**
+ * Operators set a tenant's alert URL (and optionally its signing secret).
+ * The URL is checked when set: https (plain http in development, or to a
+ * host EGRESS_ALLOW names), no credentials, no internal address literal
+ * (400 `ALERT_URL_NOT_ALLOWED`). Host names are checked again, on what they
+ * resolve to, every time a delivery connects.
+ */
 @Controller('admin/tenants')
 @UseGuards(AdminTokenGuard)
 @UseFilters(TenancyErrorFilter)
@@ -53,11 +61,15 @@ export class AlertEndpointAdminController {
   constructor(
     private readonly tenants: TenantAdminService,
     private readonly endpoints: AlertEndpointRepository,
+    private readonly outbound: OutboundHttp,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Put(':id/alert-endpoint')
   async put(@Param('id') tenantId: string, @Body() body: PutAlertEndpointBody) {
+    const check = this.outbound.checkUrl(body.url, { allowPlainHttp: this.config.env === 'development' });
+    if (!check.ok) throw new BadRequestException({ code: 'ALERT_URL_NOT_ALLOWED', message: `url: ${check.message}`, reason: check.reason });
     await this.tenants.get(tenantId);
-    return this.endpoints.put(tenantId, body.url, body.signingSecret);
+    return this.endpoints.put(tenantId, check.url.href, body.signingSecret);
   }
 }

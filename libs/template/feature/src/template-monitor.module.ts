@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { EgressModule } from '@wahooks/egress';
 import { EventStore } from '@wahooks/event-store';
 import { OutboxModule } from '@wahooks/outbox';
 import { AdminTokenGuard, TenancyModule } from '@wahooks/tenancy';
@@ -19,7 +20,7 @@ import { WabaHealthController } from './waba-health.controller';
 
 /** Templates, numbers and account health: consumer, projections, alerts and their delivery, read API, rebuild. Needs Prisma, config, metrics. */
 @Module({
-  imports: [TenancyModule, OutboxModule],
+  imports: [TenancyModule, OutboxModule, EgressModule],
   controllers: [MonitorConsumer, TemplatesController, WabaHealthController, AlertsController, AlertEndpointAdminController],
   providers: [
     EventStore,
