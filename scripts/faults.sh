@@ -8,7 +8,7 @@
 #   --only pg-read-only,poison-record   --rate 20   --messages 40 --inbound 30 --tenants 2
 # Uses its own database (wahooks_faults) and topics (faults.*). It restarts
 # this machine's Postgres and Kafka and makes the database read-only for a
-# minute: do not run it beside anything else that needs them.
+# minute (its own database only): do not run it beside anything else that needs the server or broker.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/node.sh

@@ -1,6 +1,6 @@
 import { DlqHeaders, RecordProof, replayDeadLetters, replayUnrouted, TenantRoutes } from '@wahooks/consumer-runtime';
 import { Topics } from '@wahooks/events-contract';
-import { caughtUp, deadLetters, deliver, endOffsets, FaultKit, pgCtl, readApi, sameRawPartition, shell, SideTenant, sideTenant, sqlWhenUp, until } from './fault-kit';
+import { caughtUp, deadLetters, deliver, endOffsets, FaultKit, pgCtl, readApi, sameRawPartition, shell, SideTenant, sideTenant, sql, sqlWhenUp, until } from './fault-kit';
 import { sleep } from './http';
 import type { Suite } from './suite';
 
@@ -48,15 +48,21 @@ const inboundMessage = (ctx: ScenarioContext, t: SideTenant, wamid: string) => r
 export const SCENARIOS: FaultScenario[] = [
   {
     id: 'pg-read-only',
-    title: 'Postgres read-only for 60 s (what a failover looks like to clients)',
+    title: 'Postgres read-only for 60 s, every connection dropped when it starts and ends (a failover as clients see it)',
     async run({ kit }) {
+      // On the run's database only (other databases of this server are untouched): new sessions
+      // start read-only, and the open ones are cut, as when the primary goes away.
+      const db = new URL(kit.databaseUrl).pathname.slice(1);
+      const cut = `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = '${db}' AND pid <> pg_backend_pid()`;
       await sleep(5000);
       kit.log('database read-only from now');
-      await shell(kit, `psql "${kit.databaseUrl}" -v ON_ERROR_STOP=1 -c "ALTER SYSTEM SET default_transaction_read_only = on" -c "SELECT pg_reload_conf()"`);
+      await sql(kit, `ALTER DATABASE "${db}" SET default_transaction_read_only = on`, [], 'postgres');
+      const before = await sql<{ n: number }>(kit, cut, [], 'postgres');
       await sleep(60_000);
-      await shell(kit, `psql "${kit.databaseUrl}" -v ON_ERROR_STOP=1 -c "ALTER SYSTEM RESET default_transaction_read_only" -c "SELECT pg_reload_conf()"`);
+      await sql(kit, `ALTER DATABASE "${db}" RESET default_transaction_read_only`, [], 'postgres');
+      const after = await sql<{ n: number }>(kit, cut, [], 'postgres');
       kit.log('database writable again');
-      return ok({ readOnlySeconds: 60 });
+      return ok({ readOnlySeconds: 60, connectionsCut: (before[0]?.n ?? 0) + (after[0]?.n ?? 0) });
     },
   },
   {
