@@ -5,6 +5,7 @@ const valid = {
   KAFKA_BROKERS: '127.0.0.1:9092',
   SECRETS_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
   ADMIN_API_TOKEN: 'a-long-enough-admin-token',
+  INTAKE_RECORD_KEYS: 'a-record-proof-key-of-32-characters-or-more',
 };
 
 describe('EGRESS_ALLOW', () => {
