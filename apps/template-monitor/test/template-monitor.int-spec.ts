@@ -26,7 +26,7 @@ async function eventually<T>(fn: () => Promise<T | undefined>, ok: (v: T) => boo
 
 describe('template-monitor end to end: intake → Kafka → monitor → read API', () => {
   const intake = new SpawnedApp('intake', {});
-  const monitor = new SpawnedApp('template-monitor', { CONSUMER_GROUP_ID: group, CONSUMER_START_FROM: 'latest' });
+  let monitor: SpawnedApp;
   const alerts = new TopicReader(config.kafka.brokers);
   const unrouted = new TopicReader(config.kafka.brokers);
   const db = new Client({ connectionString: config.database.url });
@@ -46,6 +46,8 @@ describe('template-monitor end to end: intake → Kafka → monitor → read API
   beforeAll(async () => {
     await db.connect();
     await receiver.start();
+    // The local receiver is an internal address: allowed by address and port, as an operator would.
+    monitor = new SpawnedApp('template-monitor', { CONSUMER_GROUP_ID: group, CONSUMER_START_FROM: 'latest', EGRESS_ALLOW: new URL(receiver.url).host });
     await alerts.start([StatusTopics.alerts]);
     await unrouted.start([Topics.webhooksUnrouted]);
     await Promise.all([intake.start(), monitor.start()]);
