@@ -95,6 +95,13 @@ export class SqlTransactions {
   async run<T>(work: (tx: SqlTx) => Promise<T>, options: RunOptions = {}): Promise<T> {
     const client = await this.pool.connect();
     let broken = false;
+    // A checked-out client has no listener of the pool's: its connection cut while the transaction
+    // waits between statements (57P01 on a failover or pg_terminate_backend) would be an unhandled
+    // 'error' event and end the process. The statement in flight, or the next one, fails instead.
+    const onLost = (): void => {
+      broken = true;
+    };
+    client.on('error', onLost);
     try {
       await client.query('BEGIN');
       if (options.statementTimeoutMs !== undefined) {
@@ -110,7 +117,8 @@ export class SqlTransactions {
       });
       throw error;
     } finally {
-      // A connection that could not even roll back is not given to the next transaction.
+      client.off('error', onLost);
+      // A connection that was cut or could not even roll back is not given to the next transaction.
       client.release(broken);
     }
   }
