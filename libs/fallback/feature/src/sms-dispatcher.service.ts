@@ -5,7 +5,7 @@ import type { SmsCompleted } from '@wahooks/fallback-domain';
 import { MetricsService } from '@wahooks/observability';
 import { OutboxRelay } from '@wahooks/outbox';
 import { SqlTransactions, SqlTx } from '@wahooks/prisma';
-import { BackgroundTask } from '@wahooks/worker';
+import { BackgroundTask, UnrecordedOutcomes } from '@wahooks/worker';
 
 import { Decided, FallbackRecorder } from './fallback-recorder.service';
 import { FallbackSettings } from './fallback-settings.service';
@@ -14,11 +14,19 @@ import { ClaimedSms, SmsRequestRepository } from './sms-request.repository';
 
 const BATCH = 20;
 
+/** One request of a round and what the provider answered (undefined: superseded, not sent). */
+interface SentSms {
+  row: ClaimedSms;
+  result: SmsSendResult | undefined;
+}
+
 /**
  * Sends pending SMS requests, on the polling worker. A round leases due rows
  * in one short transaction, calls the provider with each row's idempotency
  * key outside any transaction, then records the outcomes (row, event,
- * outbox) in a second one. A crash between the two leaves the rows leased:
+ * outbox) in a second one. If the database refuses that write (read-only in
+ * a failover, gone), the outcomes stay in memory and are written first in
+ * the next round, nothing sent again. A crash between the two leaves the rows leased:
  * when the lease runs out they are sent again with the same keys, which the
  * provider's deduplication makes the same SMS. Past the attempt bound the
  * request is recorded as failed, which raises an alert.
@@ -29,6 +37,8 @@ export class SmsDispatcher extends BackgroundTask {
   readonly idleMs: number;
   private readonly logger = new Logger(SmsDispatcher.name);
   private readonly attemptsMetric;
+  /** Sent, but the database refused the outcome; their rows stay leased meanwhile. */
+  private readonly unrecorded = new UnrecordedOutcomes<SentSms>();
 
   constructor(
     private readonly sql: SqlTransactions,
@@ -58,16 +68,28 @@ export class SmsDispatcher extends BackgroundTask {
   async round(): Promise<number> {
     const provider = this.provider;
     if (!provider) return 0;
+    // Sent in an earlier round, outcome refused by the database: written first, not sent again.
+    const retried = await this.unrecorded.retry((sent) => this.recordAll(sent));
+    if (retried > 0) return retried;
     // The lease outlasts every attempt of the round: they run in parallel, each bounded by the provider timeout.
     const leaseMs = this.settings.config.sms.timeoutMs * 2 + 30_000;
     const rows = await this.sql.run((tx) => this.sms.leaseDue(tx, BATCH, leaseMs));
     if (rows.length === 0) return 0;
     const results = await Promise.all(rows.map((r) => (r.superseded ? Promise.resolve(undefined) : provider.send(r.payload))));
+    await this.unrecorded.record(
+      rows.map((row, i) => ({ row, result: results[i] })),
+      (sent) => this.recordAll(sent),
+    );
+    return rows.length;
+  }
+
+  /** Writes each request's outcome, and the completion events, in one transaction. */
+  private async recordAll(sent: SentSms[]): Promise<void> {
     await this.sql.run(async (tx) => {
       const ws = this.recorder.workspace(tx);
       const completed: Decided[] = [];
-      for (const [i, row] of rows.entries()) {
-        const done = await this.settle(tx, row, results[i]);
+      for (const { row, result } of sent) {
+        const done = await this.settle(tx, row, result);
         if (!done) continue;
         await ws.fold(row.tenantId, done);
         completed.push({ tenantId: row.tenantId, wamid: row.wamid, event: done });
@@ -76,7 +98,6 @@ export class SmsDispatcher extends BackgroundTask {
       await ws.flush();
     });
     this.relay.kick();
-    return rows.length;
   }
 
   /** Updates the row; returns the completion event when this round finished the request. */

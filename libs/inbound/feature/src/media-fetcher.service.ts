@@ -8,7 +8,7 @@ import { EventStore, NewEvent } from '@wahooks/event-store';
 import { MetricsService } from '@wahooks/observability';
 import { OutboxMessage, OutboxRelay, OutboxRepository } from '@wahooks/outbox';
 import { SqlTransactions } from '@wahooks/prisma';
-import { BackgroundTask } from '@wahooks/worker';
+import { BackgroundTask, UnrecordedOutcomes } from '@wahooks/worker';
 
 import { DownloadOutcome, downloadMedia } from './graph-media.client';
 import { INBOUND_SCHEMA_VERSION, InboundEventTypes, inboundStream } from './inbound-events.mapper';
@@ -28,7 +28,8 @@ const LEASE_MARGIN_MS = 30_000;
  * lease, see MediaRepository), streams them from Graph into storage outside
  * any transaction, then records each outcome in a second short transaction:
  * the row, a `media.stored` / `media.failed` event when final, its outbox
- * row. A crash in between leaves the rows to be claimed again when the lease
+ * row; a write the database refuses is kept in memory and made first in the
+ * next round, nothing downloaded again. A crash in between leaves the rows to be claimed again when the lease
  * runs out; downloading twice writes the same storage key. Failures are
  * retried with backoff up to INBOUND_MEDIA_MAX_ATTEMPTS, then recorded as
  * failed; media over INBOUND_MEDIA_MAX_BYTES fail at once. Shutdown cancels
@@ -41,6 +42,8 @@ export class MediaFetcher extends BackgroundTask {
   private readonly logger = new Logger(MediaFetcher.name);
   private readonly cancel = new AbortController();
   private readonly attemptsMetric;
+  /** Finished downloads whose outcome the database refused; their rows stay leased meanwhile. */
+  private readonly unrecorded = new UnrecordedOutcomes<Settled>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -65,28 +68,42 @@ export class MediaFetcher extends BackgroundTask {
 
   /** One claim-download-record round; returns how many rows it handled. */
   async round(): Promise<number> {
+    // Downloads finished in an earlier round whose outcome the database refused: written first.
+    const retried = await this.unrecorded.retry((s) => this.recordAll(s));
+    if (retried > 0) return retried;
     const m = this.config.inbound.media;
     const leaseMs = m.downloadTimeoutMs + LEASE_MARGIN_MS;
     const jobs = await this.sql.run((tx) => this.repo.claimDue(tx, BATCH, leaseMs));
     if (jobs.length === 0) return 0;
     const settled = await Promise.all(jobs.map((job) => this.fetch(job)));
-    const published = await this.sql.run(async (tx) => {
+    await this.unrecorded.record(settled, (s) => this.recordAll(s));
+    return jobs.length;
+  }
+
+  /** Records each outcome in one transaction. */
+  private async recordAll(settled: Settled[]): Promise<void> {
+    const { results, published } = await this.sql.run(async (tx) => {
       const events: NewEvent[] = [];
       const messages: OutboxMessage[] = [];
+      const labels: Array<string | undefined> = [];
       for (const s of settled) {
-        const final = await this.record(tx, s);
-        if (!final) continue;
-        events.push(final.event);
-        messages.push(final.message);
+        const recorded = await this.record(tx, s);
+        labels.push(recorded.result);
+        if (!recorded.final) continue;
+        events.push(recorded.final.event);
+        messages.push(recorded.final.message);
       }
       const { appended } = await this.store.appendBatch(tx, events);
       const fresh = new Set(appended.map((e) => e.idempotencyKey));
       const toPublish = messages.filter((msg) => fresh.has(msg.idempotencyKey));
       await this.outbox.add(tx, toPublish);
-      return toPublish.length;
+      return { results: labels, published: toPublish.length };
+    });
+    settled.forEach((s, i) => {
+      const result = results[i];
+      if (result) this.attemptsMetric.inc({ tenant: s.job.tenantId, result });
     });
     if (published > 0) this.relay.kick();
-    return jobs.length;
   }
 
   private async fetch(job: ClaimedMedia): Promise<Settled> {
@@ -106,33 +123,32 @@ export class MediaFetcher extends BackgroundTask {
     return storageKey === undefined ? { job, outcome } : { job, outcome, storageKey };
   }
 
-  /** Updates the row; returns the event and publication when the job is finished. */
-  private async record(tx: Parameters<MediaRepository['stored']>[0], s: Settled): Promise<{ event: NewEvent; message: OutboxMessage } | undefined> {
+  /** Updates the row; returns the event and publication when the job is finished, and the attempt's result for the metric. */
+  private async record(tx: Parameters<MediaRepository['stored']>[0], s: Settled): Promise<{ final?: { event: NewEvent; message: OutboxMessage }; result?: string }> {
     const { job, outcome } = s;
     const attempts = job.attempts + 1;
     const log = { tenant: job.tenantId, wamid: job.wamid, attempts };
     const m = this.config.inbound.media;
     if (outcome.ok && s.storageKey) {
-      this.attemptsMetric.inc({ tenant: job.tenantId, result: 'stored' });
       await this.repo.stored(tx, job, attempts, { storageKey: s.storageKey, size: outcome.sizeBytes, sha256: outcome.sha256, mimeType: outcome.mimeType });
-      return this.final(job, InboundEventTypes.mediaStored, { kind: 'media.stored', mimeType: outcome.mimeType ?? job.mimeType, sha256: outcome.sha256, sizeBytes: outcome.sizeBytes, storageKey: s.storageKey, attempts });
+      return { result: 'stored', final: this.final(job, InboundEventTypes.mediaStored, { kind: 'media.stored', mimeType: outcome.mimeType ?? job.mimeType, sha256: outcome.sha256, sizeBytes: outcome.sizeBytes, storageKey: s.storageKey, attempts }) };
     }
     if (!outcome.ok && outcome.cancelled) {
       await this.repo.release(tx, job);
-      return undefined;
+      return {};
     }
     const error = outcome.ok ? 'not stored' : outcome.error;
     const retryable = !outcome.ok && outcome.retryable;
     const tooLarge = !outcome.ok && outcome.tooLarge === true;
-    this.attemptsMetric.inc({ tenant: job.tenantId, result: tooLarge ? 'too-large' : retryable ? 'retryable-error' : 'error' });
+    const result = tooLarge ? 'too-large' : retryable ? 'retryable-error' : 'error';
     if (!retryable || attempts >= m.maxAttempts) {
       this.logger.error({ ...log, error }, 'media download failed for good');
       await this.repo.failed(tx, job, attempts, error);
-      return this.final(job, InboundEventTypes.mediaFailed, { kind: 'media.failed', error, attempts });
+      return { result, final: this.final(job, InboundEventTypes.mediaFailed, { kind: 'media.failed', error, attempts }) };
     }
     this.logger.warn({ ...log, error }, 'media download failed; will retry');
     await this.repo.reschedule(tx, job, attempts, backoffMs(attempts, m.backoffBaseMs, m.backoffCapMs), error);
-    return undefined;
+    return { result };
   }
 
   private final(job: ClaimedMedia, type: string, detail: Record<string, unknown>): { event: NewEvent; message: OutboxMessage } {

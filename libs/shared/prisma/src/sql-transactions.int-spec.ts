@@ -25,7 +25,7 @@ describe('SqlTransactions when the connection is cut (failover, pg_terminate_bac
   it('fails the transaction that waited between statements, without an unhandled error, and the next one gets a fresh connection', async () => {
     const pids: number[] = [];
     const cut = sql.run(async (tx) => {
-      const [{ pid }] = await tx.$queryRawUnsafe<Array<{ pid: number }>>('SELECT pg_backend_pid() AS pid');
+      const [{ pid }] = await tx.$queryRawUnsafe<[{ pid: number }]>('SELECT pg_backend_pid() AS pid');
       pids.push(pid);
       await sql.query('SELECT pg_terminate_backend($1)', pid);
       // Waiting between statements (a batch's other work): the cut arrives now, as an 'error' event on the client.
@@ -35,14 +35,14 @@ describe('SqlTransactions when the connection is cut (failover, pg_terminate_bac
     await expect(cut).rejects.toThrow();
     expect(uncaught).toEqual([]);
 
-    const [{ pid: next }] = await sql.run((tx) => tx.$queryRawUnsafe<Array<{ pid: number }>>('SELECT pg_backend_pid() AS pid'));
+    const [{ pid: next }] = await sql.run((tx) => tx.$queryRawUnsafe<[{ pid: number }]>('SELECT pg_backend_pid() AS pid'));
     expect(next).not.toBe(pids[0]);
     // Every connection the pool holds still answers.
     await Promise.all([1, 2, 3].map(() => sql.run((tx) => tx.$queryRawUnsafe('SELECT 1'))));
   });
 
   it('also when the cut lands on an idle pooled connection', async () => {
-    const [{ pid }] = await sql.query<Array<{ pid: number }>>('SELECT pg_backend_pid() AS pid');
+    const [{ pid }] = await sql.query<[{ pid: number }]>('SELECT pg_backend_pid() AS pid');
     const admin = new Client({ connectionString: config.database.url });
     await admin.connect();
     await admin.query('SELECT pg_terminate_backend($1)', [pid]).finally(() => admin.end());

@@ -1,1 +1,2 @@
 export * from './polling-worker';
+export * from './unrecorded-outcomes';

@@ -5,7 +5,7 @@ import { describeOutboundFailure, OutboundHttp } from '@wahooks/egress';
 import type { EventStoreTx } from '@wahooks/event-store';
 import { MetricsService } from '@wahooks/observability';
 import { SqlTransactions } from '@wahooks/prisma';
-import { BackgroundTask } from '@wahooks/worker';
+import { BackgroundTask, UnrecordedOutcomes } from '@wahooks/worker';
 import { attemptError, AttemptResult, classifyAttempt, DELIVERY_ID_HEADER, nextAttemptDelayMs, SIGNATURE_HEADER, signAlertBody } from '@wahooks/template-domain';
 
 import { AlertEndpointRepository } from './alert-endpoint.repository';
@@ -24,11 +24,19 @@ interface DueRow {
 
 type Outcome = 'delivered' | 'retry' | 'rejected' | 'gave_up';
 
+/** One delivery of a round, and how its POST went. */
+interface PostedAlert {
+  row: DueRow;
+  result: AttemptResult;
+  durationMs: number;
+}
+
 /**
  * Sends alert deliveries, on the polling worker. A round leases due rows in
  * one short transaction (replicas never send the same row at once), POSTs
  * them outside any transaction, then writes each result and its attempt log
- * in a second one. A crash after the receiver's 2xx but before that commit
+ * in a second one; a write the database refuses is kept in memory and made
+ * first in the next round, nothing posted again. A crash after the receiver's 2xx but before that commit
  * sends again, once the lease runs out, with the same delivery id, which
  * receivers use to deduplicate (at-least-once, like every webhook sender).
  * The POST goes through the egress agent (a URL that resolves to an
@@ -42,6 +50,8 @@ export class AlertDispatcher extends BackgroundTask {
   readonly idleMs: number;
   private readonly logger = new Logger(AlertDispatcher.name);
   private readonly outcomes;
+  /** Posted, but the database refused the outcome; their rows stay leased meanwhile. */
+  private readonly unrecorded = new UnrecordedOutcomes<PostedAlert>();
 
   constructor(
     private readonly sql: SqlTransactions,
@@ -61,6 +71,9 @@ export class AlertDispatcher extends BackgroundTask {
   }
 
   async round(): Promise<number> {
+    // Posted in an earlier round, outcome refused by the database: written first, not posted again.
+    const retried = await this.unrecorded.retry((done) => this.recordAll(done));
+    if (retried > 0) return retried;
     // Longer than every attempt of the round (they run in parallel, each bounded by the timeout).
     const leaseMs = this.config.alerts.timeoutMs * 2 + 30_000;
     const due = await this.sql.run((tx) =>
@@ -82,12 +95,16 @@ export class AlertDispatcher extends BackgroundTask {
       ),
     );
     if (due.length === 0) return 0;
-    const attempts = await Promise.all(due.map((row) => this.attempt(row)));
-    // One transaction is one connection, and pg runs one query at a time on it: outcomes are written one after another.
-    await this.sql.run(async (tx) => {
-      for (const [i, row] of due.entries()) await this.record(tx, row, attempts[i]!);
-    });
+    const attempts = await Promise.all(due.map(async (row) => ({ row, ...(await this.attempt(row)) })));
+    await this.unrecorded.record(attempts, (done) => this.recordAll(done));
     return due.length;
+  }
+
+  /** One transaction is one connection, and pg runs one query at a time on it: outcomes are written one after another. */
+  private async recordAll(done: PostedAlert[]): Promise<void> {
+    await this.sql.run(async (tx) => {
+      for (const { row, ...attempt } of done) await this.record(tx, row, attempt);
+    });
   }
 
   private async attempt(row: DueRow): Promise<{ result: AttemptResult; durationMs: number }> {
