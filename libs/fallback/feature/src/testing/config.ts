@@ -7,6 +7,7 @@ export function testConfigFor(fallbackEnv: Record<string, string>): AppConfig {
     KAFKA_BROKERS: '127.0.0.1:9092',
     SECRETS_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
     ADMIN_API_TOKEN: 'a-long-enough-admin-token',
+    INTAKE_RECORD_KEYS: 'a-unit-test-intake-record-key-of-32-chars',
     ...fallbackEnv,
   });
 }
