@@ -225,7 +225,7 @@ describe('storing only the statuses that are news', () => {
   });
 
   it('given duplicates and repeats only, then at most one status per fact is stored', () => {
-    // A history Meta would send, every status delivered up to three times with fresh keys (its retries) and old ones (our replays).
+    // A history Meta would send, each status reported again under another key (say another timestamp).
     const s = (status: StatusObserved['status'], over: Partial<StatusObserved> = {}): StatusObserved => ({
       type: 'status',
       wamid: W,
