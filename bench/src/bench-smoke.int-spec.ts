@@ -83,6 +83,7 @@ describe('npm run bench -- --smoke', () => {
       expect.stringMatching(/^\d+ vs \d+ rows\/s/),
       expect.stringMatching(/^\d+ vs \d+ rows\/s/),
       expect.stringMatching(/^[1-9]\d* SMS, \d+ of their keys at the provider/),
+      expect.stringMatching(/^[1-9]\d* of [1-9]\d* = \d\.\d\d$/),
     ]);
     expect(markdown).toContain('<!-- bench:fallback:begin -->');
     expect(fallback.report.notes[0]).toContain('| 12 tenants over the partitions |');

@@ -105,6 +105,14 @@ describe('fallback trigger: exactly one SMS per 131026 failure through duplicate
     // Trouble really happened: more calls than SMS.
     expect(provider.requests).toBeGreaterThan(N);
 
+    // Only the news is stored: each message's failure once, and its sent only when it came first (it
+    // named the recipient before the failure did); repeats, replays and a sent after the failure are left out.
+    const stored = (await db.query(`SELECT data->>'status' AS status, count(*)::int AS n FROM events WHERE tenant_id = $1 AND type = 'fallback.status' GROUP BY 1`, [tenant.id])).rows as Array<{ status: string; n: number }>;
+    const count = (s: string) => stored.find((r) => r.status === s)?.n ?? 0;
+    expect(count('failed')).toBe(N);
+    expect(count('sent')).toBeLessThan(N);
+    expect(stored.map((r) => r.status).sort()).toEqual(count('sent') > 0 ? ['failed', 'sent'] : ['failed']);
+
     const view = await fetch(`${app.url}/v1/fallbacks/${encodeURIComponent(wamids[0]!)}`, { headers: { 'x-api-key': tenant.apiKey } });
     expect(view.status).toBe(200);
     expect(await view.json()).toMatchObject({ errorCode: 131026, errorClass: 'permanent-recipient', action: 'sms-fallback', sms: { status: 'sent', reason: 'undeliverable' } });

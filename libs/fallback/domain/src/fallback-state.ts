@@ -1,4 +1,4 @@
-import type { Decision, FallbackEvent, ObservedStatus, SmsOutcome, SmsReason } from './fallback-event.types';
+import type { Decision, FallbackEvent, ObservedStatus, SmsOutcome, SmsReason, StatusObserved } from './fallback-event.types';
 import { assertNever } from './fallback-event.types';
 
 export type DeliveredStatus = 'delivered' | 'read' | 'played';
@@ -103,6 +103,36 @@ export function evolve(state: FallbackState, e: FallbackEvent): FallbackState {
     default:
       return assertNever(e, 'fallback event');
   }
+}
+
+/**
+ * Whether a status tells the service anything new, that is, whether folding
+ * it changes a fact a decision reads (the same as `evolve(state, s)` differing
+ * from `state`):
+ *
+ * - the recipient: the first one, or the first phone number after other ids
+ *   (whether an SMS can be sent, and where; whose suppression applies);
+ * - the recipient's user id (BSUID), the first one (suppression lookups);
+ * - marketing, the first status that says so (the suppression downgrade);
+ * - a receipt better than the best one so far (delivered < read < played:
+ *   whether a failure is ignored, and the reason that names the receipt;
+ *   whether an SMS is superseded or the time-based fallback still waits);
+ * - the first failure (its codes pick the policy; its time goes out with
+ *   template-required).
+ *
+ * Anything else (a repeat, an earlier receipt after a later one, a second
+ * failure, a `sent` naming a recipient already known) changes nothing and
+ * decides nothing: a failure is decided when the first one is folded, and a
+ * receipt supersedes an SMS when the first one after the SMS is folded. Such a
+ * status need not be stored. Facts only accumulate, so a status that is not
+ * news against some state is not news against any later state either.
+ */
+export function isNews(state: FallbackState, s: StatusObserved): boolean {
+  if (betterRecipient(state.recipient, s.recipientId) !== state.recipient) return true;
+  if (state.recipientUserId === null && s.recipientUserId !== null) return true;
+  if (s.marketing && !state.marketing) return true;
+  if (isDelivered(s.status)) return !state.delivered || DELIVERED_RANK[s.status] > DELIVERED_RANK[state.delivered.status];
+  return s.status === 'failed' && !state.failed;
 }
 
 /** Still waiting for an outcome: accepted, no receipt, no failure, no SMS yet. */

@@ -4,7 +4,7 @@ export { FALLBACK_ACTIONS, isFallbackAction } from './error-policy.types';
 export { assertNever } from './fallback-event.types';
 export { DEFAULT_RETRY, MAX_RETRY_DELAY_MS, POLICY_TABLE, POLICY_VERSION, UNKNOWN_POLICY } from './error-policy.table';
 export { policyRowFor, primaryPolicy, resolvePolicy, retryDelayMs } from './error-policy';
-export { awaitingOutcomeSince, evolve, initialFallbackState, isPhoneNumber } from './fallback-state';
+export { awaitingOutcomeSince, evolve, initialFallbackState, isNews, isPhoneNumber } from './fallback-state';
 export type { DeliveredStatus, FallbackState } from './fallback-state';
 export { decideFailure, decideOnStatus, decideUndelivered } from './decide';
 export type { DecideContext } from './decide';

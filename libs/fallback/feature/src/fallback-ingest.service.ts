@@ -4,8 +4,8 @@ import { decodeAcceptedMessage, decodeRawWebhook } from '@wahooks/consumer-runti
 import type { ConsumedRecord } from '@wahooks/consumer-runtime';
 import { RawHeaders, Topics } from '@wahooks/events-contract';
 import { AppendedEvent, EventStore, NewEvent } from '@wahooks/event-store';
-import { decideOnStatus } from '@wahooks/fallback-domain';
-import type { StatusObserved } from '@wahooks/fallback-domain';
+import { decideOnStatus, evolve, initialFallbackState, isNews } from '@wahooks/fallback-domain';
+import type { FallbackState, StatusObserved } from '@wahooks/fallback-domain';
 import { UNREADABLE_CONTENT, splitToken } from '@wahooks/meta-contract';
 import { MetricsService } from '@wahooks/observability';
 import { OutboxRelay, OutboxRepository } from '@wahooks/outbox';
@@ -22,10 +22,11 @@ import { SmsDispatcher } from './sms-dispatcher.service';
 /**
  * Error-code policies as a projection: status observations and send
  * acknowledgements in; folded message state, decisions (appended as events
- * in the same transaction), their outbox rows and SMS requests out. Every
- * row a chunk of events needs is loaded up front, one query per table and
- * tenant, so a delivery of 20,000 failed statuses costs a handful of
- * queries per chunk, not several per status.
+ * in the same transaction), their outbox rows and SMS requests out. Only the
+ * statuses that are news are stored (worthStoring). Every row a chunk of
+ * events needs is loaded up front, one query per table and tenant, so a
+ * delivery of 20,000 failed statuses costs a handful of queries per chunk,
+ * not several per status.
  */
 @Injectable()
 export class FallbackProjection implements ProjectionSpec {
@@ -56,6 +57,36 @@ export class FallbackProjection implements ProjectionSpec {
   /** Statuses and marketing preferences; everything else is skipped unparsed. */
   wantsRaw(tokens: readonly string[]): boolean {
     return tokens.some((t) => t === UNREADABLE_CONTENT || t === 'messages:statuses' || splitToken(t).field === 'user_preferences');
+  }
+
+  /**
+   * A status is stored only when it is news (isNews: it changes a fact some
+   * decision reads) against the message's row, the chunk's earlier events
+   * folded in; one query per tenant. Any other status would change neither
+   * the row nor any decision, here or later (facts only accumulate, so a row
+   * a concurrent writer is about to move judges it the same), and a replay
+   * leaves it out again. Sends and preferences are always stored.
+   */
+  async worthStoring(tx: SqlTx, events: readonly NewEvent[]): Promise<readonly NewEvent[]> {
+    const wamids = new Map<string, Set<string>>();
+    for (const e of events) {
+      const d = toDomain(e);
+      if (d?.type === 'status') wamids.set(e.tenantId, (wamids.get(e.tenantId) ?? new Set()).add(d.wamid));
+    }
+    if (wamids.size === 0) return events;
+    const states = new Map<string, FallbackState>();
+    for (const [tenantId, ids] of wamids) {
+      for (const [wamid, row] of await this.messages.load(tx, tenantId, [...ids])) states.set(messageKey(tenantId, wamid), row.state);
+    }
+    return events.filter((e) => {
+      const d = toDomain(e);
+      if (!d || d.type === 'suppression') return true;
+      const k = messageKey(e.tenantId, d.wamid);
+      const state = states.get(k) ?? initialFallbackState(d.wamid);
+      if (d.type === 'status' && !isNews(state, d)) return false;
+      states.set(k, evolve(state, d));
+      return true;
+    });
   }
 
   constructor(
@@ -131,6 +162,7 @@ export class FallbackProjection implements ProjectionSpec {
 }
 
 const budgetKey = (tenantId: string, internalMessageId: string): string => `${tenantId}\u0000${internalMessageId}`;
+const messageKey = (tenantId: string, wamid: string): string => `${tenantId}\u0000${wamid}`;
 
 /**
  * Raw webhooks and send acknowledgements in, decisions and side effects out,

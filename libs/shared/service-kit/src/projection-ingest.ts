@@ -45,12 +45,26 @@ export interface ProjectionSpec {
    * records without a label are always decoded.
    */
   wantsRaw?(tokens: readonly string[]): boolean;
+  /**
+   * Of a chunk's decoded events, the ones worth storing, asked in the
+   * chunk's transaction just before the append (default: all). A service
+   * whose projection folds facts leaves out an event that would change
+   * nothing its projection or decisions read, so it is neither stored nor
+   * applied. The answer is judged against committed state, which a
+   * concurrent writer of the same stream may be about to move, and it must
+   * stay right whatever that writer adds: an event left out must be one no
+   * later state needs either (facts that only accumulate). A replay asks
+   * again, so exactly-once holds for left-out events as for duplicates.
+   */
+  worthStoring?(tx: SqlTx, events: readonly NewEvent[]): Promise<readonly NewEvent[]>;
   apply(tx: SqlTx, appended: readonly AppendedEvent[], options: ApplyOptions): Promise<Applied>;
 }
 
 export interface IngestResult {
   appended: number;
   duplicates: number;
+  /** Left out by `worthStoring`: they would have changed nothing. */
+  notNeeded: number;
   transactions: number;
 }
 
@@ -75,6 +89,7 @@ export class BatchAbandonedError extends Error {
  */
 export class ProjectionIngest {
   private readonly skipped;
+  private readonly notNeeded;
 
   constructor(
     private readonly spec: ProjectionSpec,
@@ -86,6 +101,7 @@ export class ProjectionIngest {
     private readonly chunkSize = MAX_EVENTS_PER_TRANSACTION,
   ) {
     this.skipped = metrics.counter('wahooks_ingest_skipped_records_total', 'Raw records skipped unparsed: their content label holds nothing this service keeps', ['projection']);
+    this.notNeeded = metrics.counter('wahooks_ingest_not_needed_events_total', 'Decoded events not stored: they would change nothing the projection or its decisions read', ['projection']);
   }
 
   /** A consumer's batch: decode every record (poison throws before anything is written), then apply in chunks. */
@@ -107,18 +123,21 @@ export class ProjectionIngest {
 
   /** Events decided elsewhere (a scanner, an HTTP call) through the same path. */
   async appendAndApply(events: readonly NewEvent[], control?: BatchControl, nowMs = Date.now()): Promise<IngestResult> {
-    const result: IngestResult = { appended: 0, duplicates: 0, transactions: 0 };
+    const result: IngestResult = { appended: 0, duplicates: 0, notNeeded: 0, transactions: 0 };
     for (let i = 0; i < events.length; i += this.chunkSize) {
       if (control && !control.alive()) throw new BatchAbandonedError(`${this.spec.name}: partition moved or consumer stopping after ${i} of ${events.length} events`);
       const chunk = events.slice(i, i + this.chunkSize);
-      const { appended, duplicates, applied } = await this.sql.run(async (tx) => {
-        const stored = await this.store.appendBatch(tx, chunk);
+      const { appended, duplicates, notNeeded, applied } = await this.sql.run(async (tx) => {
+        const worth = this.spec.worthStoring ? await this.spec.worthStoring(tx, chunk) : chunk;
+        const stored = worth.length > 0 ? await this.store.appendBatch(tx, worth) : { appended: [], duplicates: [] };
         const applied = stored.appended.length > 0 ? await this.spec.apply(tx, stored.appended, { publish: true, nowMs }) : { outbox: [] };
         await this.outbox.add(tx, applied.outbox);
-        return { appended: stored.appended.length, duplicates: stored.duplicates.length, applied };
+        return { appended: stored.appended.length, duplicates: stored.duplicates.length, notNeeded: chunk.length - worth.length, applied };
       });
       result.appended += appended;
       result.duplicates += duplicates;
+      result.notNeeded += notNeeded;
+      if (notNeeded > 0) this.notNeeded.inc({ projection: this.spec.name }, notNeeded);
       result.transactions += 1;
       if (applied.outbox.length > 0) this.relay.kick();
       applied.afterCommit?.();
