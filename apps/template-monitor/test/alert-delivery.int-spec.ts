@@ -74,7 +74,7 @@ describe('template-monitor alerts: exactly once per fact, signed, delivered thro
     await receiver.start();
     await topic.start([StatusTopics.alerts]);
     await Promise.all([intake.start(), monitor.start()]);
-    tenant = await provisionTenant(intake.url, config.secrets.adminApiToken, 'tma');
+    tenant = await provisionTenant(intake.adminUrl, config.secrets.adminApiToken, 'tma');
   });
 
   afterAll(async () => {
@@ -161,8 +161,8 @@ describe('template-monitor alerts: exactly once per fact, signed, delivered thro
   });
 
   it('gives up at once on a 4xx, and after the bounded time on endless 5xx, recording every attempt', async () => {
-    const rejecting = await provisionTenant(intake.url, config.secrets.adminApiToken, 'tmr');
-    const failing = await provisionTenant(intake.url, config.secrets.adminApiToken, 'tmf');
+    const rejecting = await provisionTenant(intake.adminUrl, config.secrets.adminApiToken, 'tmr');
+    const failing = await provisionTenant(intake.adminUrl, config.secrets.adminApiToken, 'tmf');
     const rejectReceiver = new AlertReceiver('x'.repeat(20));
     const failReceiver = new AlertReceiver('y'.repeat(20));
     await Promise.all([rejectReceiver.start(), failReceiver.start()]);

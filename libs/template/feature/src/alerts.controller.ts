@@ -1,6 +1,6 @@
 import { Body, Controller, Get, NotFoundException, Param, Put, Query, UseFilters, UseGuards } from '@nestjs/common';
 
-import { AdminTokenGuard, ApiKeyGuard, AuthTenant, TenancyErrorFilter, TenantAdminService } from '@wahooks/tenancy';
+import { AdminAction, AdminTokenGuard, ApiKeyGuard, AuthTenant, TenancyErrorFilter, TenantAdminService } from '@wahooks/tenancy';
 
 import { AlertEndpointRepository } from './alert-endpoint.repository';
 import { AlertRepository } from './alert.repository';
@@ -56,6 +56,7 @@ export class AlertEndpointAdminController {
   ) {}
 
   @Put(':id/alert-endpoint')
+  @AdminAction('alert-endpoint.set')
   async put(@Param('id') tenantId: string, @Body() body: PutAlertEndpointBody) {
     await this.tenants.get(tenantId);
     return this.endpoints.put(tenantId, body.url, body.signingSecret);
