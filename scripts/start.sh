@@ -63,7 +63,13 @@ Verification handshake:
 Then read the message's timeline from the status ledger (an API key of the tenant: npm run tenants -- create-api-key demo me):
   curl -H "X-Api-Key: \$KEY" http://127.0.0.1:3001/v1/messages/wamid.demo1
 
-Health and metrics of every app (ports 3000-3004): /health/ready  /metrics
+The admin API, metrics and health details of the intake are on its private port
+${ADMIN_HTTP_PORT:-9464} (ADMIN_HTTP_PORT), never on 3000, which Meta reaches:
+  curl -H "Authorization: Bearer \$ADMIN_API_TOKEN" http://127.0.0.1:${ADMIN_HTTP_PORT:-9464}/admin/tenants   # token: scripts/lib/env.sh
+  curl http://127.0.0.1:${ADMIN_HTTP_PORT:-9464}/metrics
+  curl http://127.0.0.1:${ADMIN_HTTP_PORT:-9464}/health/ready
+
+Health and metrics of the other apps (ports 3001-3004): /health/ready  /metrics
 Ctrl-C stops the apps; 'bash scripts/kafka.sh stop' stops Kafka.
 HOWTO
 

@@ -6,10 +6,16 @@ import { AppConfig, ConfigModule } from '@wahooks/config';
 import { IntakeModule } from '@wahooks/intake-feature';
 import { ObservabilityModule } from '@wahooks/observability';
 import { PrismaModule } from '@wahooks/prisma';
-import { TenancyAdminModule } from '@wahooks/tenancy';
+import { TenancyModule } from '@wahooks/tenancy';
 
-import { HealthController } from './health.controller';
+import { PublicHealthController } from './public-health.controller';
+import { intakeReadiness } from './readiness';
 
+/**
+ * The Meta-facing app: webhooks and status-only probes, and every provider
+ * of the process. The admin API, /metrics and the health details are served
+ * by the private app (admin-app.ts) over these same instances.
+ */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
@@ -17,13 +23,14 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        ObservabilityModule.forRoot(logger),
+        ObservabilityModule.forRoot(logger, { metricsEndpoint: false }),
         PrismaModule,
         TerminusModule.forRoot({ logger: false }),
-        TenancyAdminModule,
+        TenancyModule,
         IntakeModule,
       ],
-      controllers: [HealthController],
+      providers: [intakeReadiness],
+      controllers: [PublicHealthController],
     };
   }
 }

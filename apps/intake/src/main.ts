@@ -10,8 +10,17 @@ import { configureBodyParsing, InflightBudget, KAFKA, registerWebhookRoutes, Web
 import type { KafkaClients } from '@wahooks/kafka';
 import { createRootLogger, installShutdownDeadline, routeProcessWarnings } from '@wahooks/observability';
 
+import { attachAdminApp, listenIntake } from './admin-app';
 import { AppModule } from './app.module';
 
+export { listenIntake } from './admin-app';
+
+/**
+ * The intake: the Meta-facing app (returned; webhooks and status-only probes
+ * on HTTP_PORT) with its private app attached (admin API, /metrics, health
+ * details on ADMIN_HTTP_PORT, admin-app.ts). `listenIntake` opens both;
+ * closing the returned app closes both.
+ */
 export async function createIntakeApp(config: AppConfig): Promise<NestFastifyApplication> {
   const logger = createRootLogger('intake', config.logLevel);
   routeProcessWarnings(logger);
@@ -45,6 +54,7 @@ export async function createIntakeApp(config: AppConfig): Promise<NestFastifyApp
   });
   fastPath.attach(app.get(WebhookIntakeService), budget);
   app.enableShutdownHooks();
+  await attachAdminApp(app, config, logger);
   return app;
 }
 
@@ -54,7 +64,7 @@ async function main(): Promise<void> {
   const app = await createIntakeApp(config);
   // A refused login or an untrusted certificate stops the process here, with the broker's words.
   await app.get<KafkaClients>(KAFKA).preflight();
-  await app.listen(config.http.port, config.http.host);
+  await listenIntake(app, config);
 }
 
 if (require.main === module) {

@@ -7,11 +7,12 @@ import { createTenant, postWebhook, sign, startIntake, textEnvelope } from './in
 describe('intake when the broker is unreachable', () => {
   let app: NestFastifyApplication;
   let url: string;
+  let adminUrl: string;
 
   beforeAll(async () => {
     // Port 1 on loopback: nothing listens, connections are refused at once.
     const config = testConfig({ KAFKA_BROKERS: '127.0.0.1:1', INTAKE_PUBLISH_TIMEOUT_MS: '1000', LOG_LEVEL: 'fatal' });
-    ({ app, url } = await startIntake(config));
+    ({ app, url, adminUrl } = await startIntake(config));
   });
 
   afterAll(async () => {
@@ -20,7 +21,7 @@ describe('intake when the broker is unreachable', () => {
 
   it('answers 503 within a bounded time, never 200 or 4xx, and stays up', async () => {
     const config = testConfig();
-    const tenant = await createTenant(url, config);
+    const tenant = await createTenant(adminUrl, config);
     const body = textEnvelope(tenant.wabaId, tenant.phoneNumberId, 'broker-down');
     for (let i = 0; i < 3; i++) {
       const started = Date.now();
@@ -31,6 +32,11 @@ describe('intake when the broker is unreachable', () => {
     }
     const ready = await fetch(`${url}/health/ready`);
     expect(ready.status).toBe(503);
+    expect(await ready.json()).toEqual({ status: 'error' });
     expect((await fetch(`${url}/health/live`)).status).toBe(200);
+    // Why, only on the private port.
+    const details = await fetch(`${adminUrl}/health/ready`);
+    expect(details.status).toBe(503);
+    expect(((await details.json()) as { error: Record<string, unknown> }).error).toHaveProperty('kafka');
   });
 });

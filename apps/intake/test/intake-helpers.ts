@@ -5,7 +5,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig } from '@wahooks/config';
 import { uniqueId, uniqueMetaId } from '@wahooks/testing';
 
-import { createIntakeApp } from '../src/main';
+import { createIntakeApp, listenIntake } from '../src/main';
 
 /** Signs like Meta: HMAC-SHA256 over the exact bytes, lowercase hex. Independent of the code under test. */
 export const sign = (body: Buffer | string, secret: string): string =>
@@ -19,15 +19,16 @@ export interface TestTenant {
   phoneNumberId: string;
 }
 
-export async function startIntake(config: AppConfig): Promise<{ app: NestFastifyApplication; url: string }> {
+/** The intake in this process on two free loopback ports: `url` is Meta's (webhooks), `adminUrl` the private one (admin API, /metrics, health details). */
+export async function startIntake(config: AppConfig): Promise<{ app: NestFastifyApplication; url: string; adminUrl: string }> {
   const app = await createIntakeApp(config);
-  await app.listen(0, '127.0.0.1');
-  const address = app.getHttpServer().address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return { app, url: `http://127.0.0.1:${port}` };
+  const local = { port: 0, host: '127.0.0.1' };
+  const { url, adminUrl } = await listenIntake(app, { http: local, adminHttp: local });
+  return { app, url, adminUrl };
 }
 
-export async function createTenant(url: string, config: AppConfig, overrides: Partial<TestTenant> = {}): Promise<TestTenant> {
+/** Through the admin API, on the private port (`adminUrl` of startIntake). */
+export async function createTenant(adminUrl: string, config: AppConfig, overrides: Partial<TestTenant> = {}): Promise<TestTenant> {
   const tenant: TestTenant = {
     id: uniqueId('t'),
     secret: `secret-${uniqueId('s')}-0123456789`,
@@ -36,7 +37,7 @@ export async function createTenant(url: string, config: AppConfig, overrides: Pa
     phoneNumberId: uniqueMetaId(),
     ...overrides,
   };
-  const res = await fetch(`${url}/admin/tenants`, {
+  const res = await fetch(`${adminUrl}/admin/tenants`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${config.secrets.adminApiToken}` },
     body: JSON.stringify({

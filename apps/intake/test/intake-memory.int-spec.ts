@@ -47,7 +47,7 @@ describe('intake memory under hostile input', () => {
     return req;
   };
   const metric = async (name: string): Promise<number> => {
-    const text = await (await fetch(`${app.url}/metrics`)).text();
+    const text = await (await fetch(`${app.adminUrl}/metrics`)).text();
     const values = [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))].map((m) => Number(m[1]));
     return values.reduce((a, b) => a + b, 0);
   };
@@ -59,7 +59,7 @@ describe('intake memory under hostile input', () => {
   beforeAll(async () => {
     await app.start();
     port = Number(new URL(app.url).port);
-    tenant = await createTenant(app.url, testConfig());
+    tenant = await createTenant(app.adminUrl, testConfig());
   });
 
   afterEach(async () => {

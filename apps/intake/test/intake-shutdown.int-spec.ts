@@ -8,11 +8,11 @@ describe('intake graceful shutdown', () => {
   it('finishes in-flight requests with their broker acknowledgement before exiting', async () => {
     // A long linger keeps the requests waiting inside the batcher when close() starts.
     const config = testConfig({ INTAKE_LINGER_MS: '3000', INTAKE_MAX_BATCH: '1000', INTAKE_PUBLISH_TIMEOUT_MS: '15000' });
-    const { app, url } = await startIntake(config);
+    const { app, url, adminUrl } = await startIntake(config);
     const reader = new TopicReader(config.kafka.brokers);
     await reader.start([Topics.webhooksRaw]);
     try {
-      const tenant = await createTenant(url, config);
+      const tenant = await createTenant(adminUrl, config);
       const bodies = Array.from({ length: 20 }, (_, i) => textEnvelope(tenant.wabaId, tenant.phoneNumberId, `drain-${tenant.id}-${i}`));
       const responses = bodies.map((b) =>
         postWebhook(`${url}/webhooks/whatsapp/${tenant.id}`, b, { 'x-hub-signature-256': sign(b, tenant.secret) }),

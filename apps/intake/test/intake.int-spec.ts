@@ -10,16 +10,17 @@ describe('intake against the real broker and database', () => {
   let config: AppConfig;
   let app: NestFastifyApplication;
   let url: string;
+  let adminUrl: string;
   let reader: TopicReader;
   let tenant: TestTenant;
 
   beforeAll(async () => {
     // The acknowledgement timeout is tested in intake-faults; here 4 MiB at once on a loaded machine must not meet it.
     config = testConfig({ INTAKE_BODY_LIMIT_BYTES: String(3 * 1024 * 1024), INTAKE_PUBLISH_TIMEOUT_MS: '10000' });
-    ({ app, url } = await startIntake(config));
+    ({ app, url, adminUrl } = await startIntake(config));
     reader = new TopicReader(config.kafka.brokers);
     await reader.start([Topics.webhooksRaw, Topics.webhooksUnrouted]);
-    tenant = await createTenant(url, config);
+    tenant = await createTenant(adminUrl, config);
   });
 
   afterAll(async () => {
@@ -140,7 +141,7 @@ describe('intake against the real broker and database', () => {
   });
 
   it('routes a shared platform POST per entry: one record per tenant, unknown WABAs kept aside', async () => {
-    const other = await createTenant(url, config);
+    const other = await createTenant(adminUrl, config);
     const a = JSON.parse(textEnvelope(tenant.wabaId, tenant.phoneNumberId, 'for-a')).entry[0];
     // Routed by phone number id when the WABA is not registered.
     const b = JSON.parse(textEnvelope('1', other.phoneNumberId, 'for-b')).entry[0];
@@ -180,9 +181,9 @@ describe('intake against the real broker and database', () => {
   it('accepts either secret during a rotation and picks up tenant changes without a restart', async () => {
     const admin = { 'content-type': 'application/json', authorization: `Bearer ${config.secrets.adminApiToken}` };
     const newSecret = 'rotated-secret-0123456789abcdef';
-    const added = await fetch(`${url}/admin/tenants/${tenant.id}/app-secrets`, { method: 'POST', headers: admin, body: JSON.stringify({ secret: newSecret }) });
+    const added = await fetch(`${adminUrl}/admin/tenants/${tenant.id}/app-secrets`, { method: 'POST', headers: admin, body: JSON.stringify({ secret: newSecret }) });
     expect(added.status).toBe(201);
-    const third = await fetch(`${url}/admin/tenants/${tenant.id}/app-secrets`, { method: 'POST', headers: admin, body: JSON.stringify({ secret: 'a-third-secret-0123456789' }) });
+    const third = await fetch(`${adminUrl}/admin/tenants/${tenant.id}/app-secrets`, { method: 'POST', headers: admin, body: JSON.stringify({ secret: 'a-third-secret-0123456789' }) });
     expect(third.status).toBe(409);
     const body = textEnvelope(tenant.wabaId, tenant.phoneNumberId, 'rotation');
     const target = `${url}/webhooks/whatsapp/${tenant.id}`;
@@ -198,26 +199,26 @@ describe('intake against the real broker and database', () => {
   });
 
   it('protects the admin API', async () => {
-    expect((await fetch(`${url}/admin/tenants`)).status).toBe(401);
-    expect((await fetch(`${url}/admin/tenants`, { headers: { authorization: 'Bearer wrong-token-wrong-token' } })).status).toBe(401);
-    const bad = await fetch(`${url}/admin/tenants`, {
+    expect((await fetch(`${adminUrl}/admin/tenants`)).status).toBe(401);
+    expect((await fetch(`${adminUrl}/admin/tenants`, { headers: { authorization: 'Bearer wrong-token-wrong-token' } })).status).toBe(401);
+    const bad = await fetch(`${adminUrl}/admin/tenants`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${config.secrets.adminApiToken}` },
       body: JSON.stringify({ id: 'Bad Id!', verifyToken: 'x', appSecrets: [] }),
     });
     expect(bad.status).toBe(400);
-    const listed = await fetch(`${url}/admin/tenants/${tenant.id}`, { headers: { authorization: `Bearer ${config.secrets.adminApiToken}` } });
+    const listed = await fetch(`${adminUrl}/admin/tenants/${tenant.id}`, { headers: { authorization: `Bearer ${config.secrets.adminApiToken}` } });
     const text = await listed.text();
     expect(text).not.toContain(tenant.secret);
     expect(text).not.toContain(tenant.verifyToken);
   });
 
-  it('reports readiness and metrics', async () => {
-    const ready = await fetch(`${url}/health/ready`);
+  it('reports readiness and metrics on the private port', async () => {
+    const ready = await fetch(`${adminUrl}/health/ready`);
     expect(ready.status).toBe(200);
     expect(((await ready.json()) as { details: Record<string, unknown> }).details).toHaveProperty('kafka');
-    expect((await fetch(`${url}/health/live`)).status).toBe(200);
-    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect((await fetch(`${adminUrl}/health/live`)).status).toBe(200);
+    const metrics = await (await fetch(`${adminUrl}/metrics`)).text();
     expect(metrics).toContain(`wahooks_intake_signature_failures_total{tenant="${tenant.id}"}`);
     expect(metrics).toMatch(new RegExp(`wahooks_intake_requests_total\\{tenant="${tenant.id}",route="tenant-url",outcome="accepted"\\} \\d+`));
   });

@@ -56,8 +56,8 @@ describe('status-projector end to end: intake → Kafka → projector → read A
     await Promise.all([intake.start(), projector.start()]);
     // The group's dead-letter topic exists once its consumer started.
     await changes.start([StatusTopics.statusChanged, StatusTopics.alerts, StatusTopics.conversions, deadLetterTopic(group)]);
-    tenant = await provisionTenant(intake.url, config.secrets.adminApiToken);
-    other = await provisionTenant(intake.url, config.secrets.adminApiToken);
+    tenant = await provisionTenant(intake.adminUrl, config.secrets.adminApiToken);
+    other = await provisionTenant(intake.adminUrl, config.secrets.adminApiToken);
     await producer.connect();
   });
 

@@ -51,9 +51,9 @@ describe('template-monitor end to end: intake → Kafka → monitor → read API
     await alerts.start([StatusTopics.alerts]);
     await unrouted.start([Topics.webhooksUnrouted]);
     await Promise.all([intake.start(), monitor.start()]);
-    tenant = await provisionTenant(intake.url, config.secrets.adminApiToken, 'tm');
-    other = await provisionTenant(intake.url, config.secrets.adminApiToken, 'tm');
-    payer = await provisionTenant(intake.url, config.secrets.adminApiToken, 'tm');
+    tenant = await provisionTenant(intake.adminUrl, config.secrets.adminApiToken, 'tm');
+    other = await provisionTenant(intake.adminUrl, config.secrets.adminApiToken, 'tm');
+    payer = await provisionTenant(intake.adminUrl, config.secrets.adminApiToken, 'tm');
   });
 
   afterAll(async () => {
@@ -208,7 +208,7 @@ describe('template-monitor end to end: intake → Kafka → monitor → read API
     expect((await platformPost(created)).status).toBe(200);
     await unrouted.waitFor((rs) => rs.some((r) => r.key === portfolio));
 
-    const routes = await fetch(`${intake.url}/admin/tenants/${payer.id}/routes`, {
+    const routes = await fetch(`${intake.adminUrl}/admin/tenants/${payer.id}/routes`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${config.secrets.adminApiToken}` },
       body: JSON.stringify({ wabaIds: [portfolio] }),

@@ -16,6 +16,8 @@ export interface StartedTarget {
   recordsPerProduce?: number;
   /** Prometheus endpoint, for targets that have one. */
   metricsPath?: string;
+  /** Where metricsPath is served when not on the webhook port (the intake's private port). */
+  metricsUrl?: string;
 }
 
 const benchEnv = (ctx: BenchContext, secret: string): NodeJS.ProcessEnv => ({
@@ -63,15 +65,19 @@ export const BENCH_APP_SECRET = 'wahooks-bench-app-secret-local-only';
  */
 export async function startIntake(ctx: BenchContext, secret: string, logLevel: string): Promise<StartedTarget & { tenantId: string }> {
   const port = await freePort();
+  // The admin API and /metrics are on the intake's private port.
+  let adminPort = port;
+  while (adminPort === port) adminPort = await freePort();
+  const adminUrl = `http://127.0.0.1:${adminPort}`;
   const execArgv = ctx.options.profileDir ? ['-r', distPath('bench', 'src', 'profiling', 'cpu-profile-agent.js')] : [];
   const process = await forkTarget('intake', distPath('apps', 'intake', 'src', 'main.js'), {
-    env: { ...ctx.env, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', LOG_LEVEL: logLevel },
+    env: { ...ctx.env, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', ADMIN_HTTP_PORT: String(adminPort), ADMIN_HTTP_HOST: '127.0.0.1', LOG_LEVEL: logLevel },
     execArgv,
     ready: { kind: 'http', port, path: '/health/ready' },
     log: ctx.log,
   });
   try {
-    const res = await fetch(`${process.url}/admin/tenants`, {
+    const res = await fetch(`${adminUrl}/admin/tenants`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${ctx.env['ADMIN_API_TOKEN'] ?? ''}` },
       body: JSON.stringify({
@@ -84,7 +90,7 @@ export async function startIntake(ctx: BenchContext, secret: string, logLevel: s
       }),
     });
     if (res.status !== 201 && res.status !== 409) throw new Error(`creating the bench tenant failed: ${res.status} ${await res.text()}`);
-    return { process, path: `/webhooks/whatsapp/${BENCH_TENANT_ID}`, tenantId: BENCH_TENANT_ID, metricsPath: '/metrics' };
+    return { process, path: `/webhooks/whatsapp/${BENCH_TENANT_ID}`, tenantId: BENCH_TENANT_ID, metricsPath: '/metrics', metricsUrl: adminUrl };
   } catch (error) {
     await process.stop();
     throw error;
@@ -117,7 +123,7 @@ export const profilePath = (dir: string, label: string): string =>
 export async function produceBatches(target: StartedTarget): Promise<{ count: number; records: number; seconds?: number } | undefined> {
   if (!target.metricsPath) return undefined;
   try {
-    const res = await fetch(`${target.process.url}${target.metricsPath}`, { signal: AbortSignal.timeout(5000) });
+    const res = await fetch(`${target.metricsUrl ?? target.process.url}${target.metricsPath}`, { signal: AbortSignal.timeout(5000) });
     if (!res.ok) return undefined;
     const text = await res.text();
     const value = (name: string): number | undefined => {

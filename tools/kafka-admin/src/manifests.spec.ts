@@ -5,7 +5,9 @@
  * (which, unlike the schema, reject unknown fields such as a misspelled probe
  * setting), and both against the rules that keep every app (intake,
  * status-projector, fallback-trigger, template-monitor, ...) correct in
- * production: probes on the right endpoints, secrets only from
+ * production: probes on the right endpoints and ports, the intake's private
+ * port (admin API, /metrics) kept off its Meta-facing Service and out of the
+ * only NetworkPolicy open to all, a default deny, secrets only from
  * `wahooks-secrets` (never from a ConfigMap), a Service that selects its
  * Deployment, a shutdown budget covering the drain, no more consumer replicas
  * than partitions, one-off rebuild templates kept out of the kustomization,
@@ -27,6 +29,7 @@ import type { IService } from 'kubernetes-models/v1/Service';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { ISecret } from 'kubernetes-models/v1/Secret';
 import ts from 'typescript';
 import { parse, parseAllDocuments } from 'yaml';
@@ -97,6 +100,19 @@ const REBUILDS: Record<string, { app: string }> = {
   'template-rebuild': { app: 'template-monitor' },
   'inbound-rebuild': { app: 'inbound-reply' },
 };
+/**
+ * Apps with a private port (ADMIN_HTTP_PORT) for their admin API, /metrics and
+ * health details, apart from the port their public traffic reaches; the others
+ * serve everything on HTTP_PORT. Probes, healthchecks and scrapes go to the private one.
+ */
+const PRIVATE_PORT_APPS = new Set(['intake']);
+/** The one app the internet (Meta) reaches: its HTTP_PORT is the only ingress a NetworkPolicy may open to all. */
+const META_FACING = 'intake';
+/** The namespace label that admits Prometheus to every private port (k8s/network-policies). */
+const MONITORING_LABEL = 'wahooks.io/monitoring';
+type Config = ReturnType<typeof loadConfig>;
+const privatePortOf = (app: string, config: Config): number => (PRIVATE_PORT_APPS.has(app) ? config.adminHttp.port : config.http.port);
+const privatePortVar = (app: string): string => (PRIVATE_PORT_APPS.has(app) ? 'ADMIN_HTTP_PORT' : 'HTTP_PORT');
 const rebuildEntry = (app: string): string => `dist/apps/${app}/src/rebuild.js`;
 const rebuildTemplate = (app: string): string => `k8s/${app}/job-rebuild.yaml`;
 /**
@@ -375,8 +391,18 @@ const checkCompose = (compose: ComposeFile): string[] => {
     if (!(service.ports ?? []).some((p) => typeof p === 'string' && p.endsWith(`:${config.http.port}`))) {
       fail(name, `publishes no port mapped to HTTP_PORT ${config.http.port}`);
     }
-    if (probedPort !== undefined && Number(probedPort) !== config.http.port) {
-      fail(name, `healthcheck probes port ${probedPort}, but HTTP_PORT is ${config.http.port}`);
+    const privatePort = privatePortOf(app, config);
+    if (probedPort !== undefined && Number(probedPort) !== privatePort) {
+      fail(name, `healthcheck probes port ${probedPort}, but ${privatePortVar(app)} is ${privatePort}`);
+    }
+    // The private port is for this machine only: a mapping without 127.0.0.1 listens on every interface.
+    if (PRIVATE_PORT_APPS.has(app)) {
+      const published = (service.ports ?? []).filter((p) => (typeof p === 'string' ? p.endsWith(`:${privatePort}`) : isDict(p) && Number(p['target']) === privatePort));
+      if (published.length === 0) fail(name, `publishes no port mapped to ADMIN_HTTP_PORT ${privatePort}`);
+      for (const p of published) {
+        const loopback = typeof p === 'string' ? p.startsWith('127.0.0.1:') : isDict(p) && p['host_ip'] === '127.0.0.1';
+        if (!loopback) fail(name, `publishes ADMIN_HTTP_PORT ${privatePort} beyond 127.0.0.1 (${JSON.stringify(p)})`);
+      }
     }
     // No preStop in Compose: SIGTERM comes first, SIGKILL after stop_grace_period (default 10s).
     const drain = CONSUMERS[app] ? Math.max(CONSUMER_DRAIN_SECONDS, config.shutdownGraceMs / 1000) : config.shutdownGraceMs / 1000;
@@ -576,6 +602,29 @@ const containersOf = (template: IPodTemplateSpec | undefined): IContainer[] => [
 const portMatches = (container: IContainer, port: number | string | undefined): boolean =>
   (container.ports ?? []).some((p) => p.name === port || p.containerPort === port);
 
+/** A port given by number or by a container port's name, as a number (undefined for a name the container lacks). */
+const portNumber = (container: IContainer, port: number | string | undefined): number | undefined =>
+  typeof port === 'number' ? port : (container.ports ?? []).find((p) => p.name === port)?.containerPort;
+
+interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
+}
+/** Kubernetes' label selector semantics: every matchLabels pair and every expression; an empty selector selects everything. */
+const selectorMatches = (selector: LabelSelector | undefined, labels: Record<string, string> | undefined): boolean =>
+  !!selector &&
+  Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels?.[k] === v) &&
+  (selector.matchExpressions ?? []).every(({ key, operator, values = [] }) => {
+    const value = labels?.[key];
+    if (operator === 'In') return value !== undefined && values.includes(value);
+    if (operator === 'NotIn') return value === undefined || !values.includes(value);
+    if (operator === 'Exists') return value !== undefined;
+    if (operator === 'DoesNotExist') return value === undefined;
+    return false;
+  });
+const isEmptySelector = (selector: LabelSelector | undefined): boolean =>
+  !!selector && Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
+
 /** Whether @wahooks/config starts without the variable (optional or defaulted); undefined for a name it does not read. */
 const acceptsUnset = (name: string): boolean | undefined =>
   (configSchema.shape as Record<string, { safeParse(value: unknown): { success: boolean } } | undefined>)[name]?.safeParse(undefined)
@@ -699,6 +748,8 @@ const checkK8s = (manifests: Manifest[]): string[] => {
   // Deployments, every one alike: probes on the health endpoints, a drain that
   // fits the grace period, and their companions (Service, HPA, PDB).
   const consumerGroups = new Map<string, string>();
+  /** Each app's pods, container and ports, for the NetworkPolicy rules below. */
+  const served: Array<{ app: string; labels: Record<string, string> | undefined; container: IContainer; publicPort: number; privatePort: number }> = [];
   for (const m of deployments) {
     const spec = m.doc.spec;
     const template = spec?.template;
@@ -746,6 +797,21 @@ const checkK8s = (manifests: Manifest[]): string[] => {
           fail(m, `terminationGracePeriodSeconds ${grace} < preStop ${sleepSeconds}s + SHUTDOWN_GRACE_MS ${config.shutdownGraceMs}ms + 5s`);
         }
         if (!portMatches(c, config.http.port)) fail(m, `${at}: HTTP_PORT ${config.http.port} is not a container port`);
+        if (app !== undefined) {
+          // The health details and /metrics are on the private port (the intake's public port has neither).
+          const privatePort = privatePortOf(app, config);
+          const wanted = `${privatePortVar(app)} ${privatePort}`;
+          if (!portMatches(c, privatePort)) fail(m, `${at}: ${wanted} is not a container port`);
+          for (const probeName of ['readinessProbe', 'livenessProbe', 'startupProbe'] as const) {
+            const port = c[probeName]?.httpGet?.port;
+            if (port !== undefined && portNumber(c, port) !== privatePort) fail(m, `${at}: ${probeName} must probe ${wanted}, not ${port}`);
+          }
+          const scrape = template?.metadata?.annotations ?? {};
+          if (scrape['prometheus.io/scrape'] !== 'true' || scrape['prometheus.io/path'] !== '/metrics' || Number(scrape['prometheus.io/port']) !== privatePort) {
+            fail(m, `prometheus.io annotations must scrape /metrics on ${wanted}`);
+          }
+          served.push({ app, labels: template?.metadata?.labels, container: c, publicPort: config.http.port, privatePort });
+        }
         const consumes = app === undefined ? undefined : CONSUMERS[app];
         if (consumes) {
           consumer = { group: config.consumer.groupId ?? consumes.group, topics: consumes.topics };
@@ -773,6 +839,23 @@ const checkK8s = (manifests: Manifest[]): string[] => {
         if (!(template?.spec?.containers ?? []).some((c) => portMatches(c, target))) {
           fail(s, `targetPort ${target} is not a port of Deployment ${name}`);
         }
+      }
+    }
+    // An app with a private port: the Service named like it (the one a public route points at) exposes the
+    // public port only; the private port has a ClusterIP Service of its own, exposing nothing else.
+    const ports = served.find((x) => x.labels === labels);
+    if (ports && PRIVATE_PORT_APPS.has(ports.app)) {
+      const targets = (s: Manifest & { doc: IService }) => (s.doc.spec?.ports ?? []).map((p) => portNumber(ports.container, p.targetPort ?? p.port));
+      const publicService = services.find((s) => s.doc.metadata?.name === name);
+      if (!publicService) fail(m, `no Service ${name} for its public port`);
+      else if (!targets(publicService).every((t) => t === ports.publicPort)) {
+        fail(publicService, `the Meta-facing Service must expose only the webhook port (HTTP_PORT ${ports.publicPort})`);
+      }
+      const privateServices = services.filter((s) => targets(s).includes(ports.privatePort));
+      if (privateServices.length === 0) fail(m, `no ClusterIP Service for its private port (ADMIN_HTTP_PORT ${ports.privatePort})`);
+      for (const s of privateServices) {
+        if ((s.doc.spec?.type ?? 'ClusterIP') !== 'ClusterIP') fail(s, `exposes the private port ${ports.privatePort}: must be ClusterIP`);
+        if (!targets(s).every((t) => t === ports.privatePort)) fail(s, `exposes the private port ${ports.privatePort} next to others: one Service each`);
       }
     }
     const hpas = ofKind<IHorizontalPodAutoscaler>('HorizontalPodAutoscaler').filter(
@@ -815,6 +898,8 @@ const checkK8s = (manifests: Manifest[]): string[] => {
     }
   }
 
+  problems.push(...checkNetworkPolicies(ofKind<INetworkPolicy>('NetworkPolicy').filter((p) => applied.has(p.file)), served));
+
   // Setup Jobs: one migration, one topic creation, both bounded and cleaned up.
   const runs = (j: Manifest & { doc: IJob }, words: string[]) =>
     (j.doc.spec?.template.spec?.containers ?? []).some((c) => words.every((w) => (c.command ?? []).includes(w)));
@@ -846,6 +931,53 @@ const checkK8s = (manifests: Manifest[]): string[] => {
     if (j.doc.spec?.ttlSecondsAfterFinished === undefined) {
       fail(j, 'needs ttlSecondsAfterFinished (a finished Job blocks re-applying a new image)');
     }
+  }
+  return problems;
+};
+
+/**
+ * NetworkPolicies: a default deny; the intake's public port the only ingress
+ * open to all (no `from`, or a /0 ipBlock), and only to the intake's pods;
+ * every private port admitted from the monitoring namespace (Prometheus).
+ */
+const checkNetworkPolicies = (
+  policies: Array<Manifest & { doc: INetworkPolicy }>,
+  served: Array<{ app: string; labels: Record<string, string> | undefined; container: IContainer; publicPort: number; privatePort: number }>,
+): string[] => {
+  const problems: string[] = [];
+  const fail = (m: Manifest, message: string) => problems.push(`${where(m)}: ${message}`);
+  const denies = policies.some((p) => {
+    const spec = p.doc.spec;
+    const types = spec?.policyTypes ?? [];
+    return isEmptySelector(spec?.podSelector) && types.includes('Ingress') && types.includes('Egress') && !spec?.ingress?.length && !spec?.egress?.length;
+  });
+  if (!denies) problems.push('k8s: needs a default-deny NetworkPolicy (podSelector {}, policyTypes Ingress and Egress, no rules)');
+
+  let metaAdmitted = false;
+  const scraped = new Set<string>();
+  for (const p of policies) {
+    const selected = served.filter((x) => selectorMatches(p.doc.spec?.podSelector, x.labels));
+    for (const rule of p.doc.spec?.ingress ?? []) {
+      const open = !rule.from?.length || rule.from.some((peer) => /\/0$/.test(peer.ipBlock?.cidr ?? ''));
+      // The ports a rule admits on one app's pods (undefined: every port).
+      const admitted = (x: (typeof served)[number]) =>
+        rule.ports?.length ? rule.ports.map((port) => portNumber(x.container, port.port)) : undefined;
+      if (open) {
+        for (const x of selected) {
+          const ports = admitted(x);
+          if (x.app !== META_FACING) fail(p, `ingress open to all reaches ${x.app}: only ${META_FACING}'s public port may be open`);
+          else if (!ports || ports.some((port) => port !== x.publicPort)) {
+            fail(p, `ingress open to all reaches ${x.app} on ${ports ? ports.join(', ') : 'every port'}: only HTTP_PORT ${x.publicPort} may be open`);
+          } else metaAdmitted = true;
+        }
+      }
+      const fromMonitoring = (rule.from ?? []).some((peer) => peer.namespaceSelector?.matchLabels?.[MONITORING_LABEL] === 'true' && !peer.podSelector);
+      for (const x of selected) if (fromMonitoring && (admitted(x) ?? [x.privatePort]).includes(x.privatePort)) scraped.add(x.app);
+    }
+  }
+  if (!metaAdmitted) problems.push(`k8s: no NetworkPolicy admits Meta to ${META_FACING}'s public port`);
+  for (const x of served) {
+    if (!scraped.has(x.app)) problems.push(`k8s: no NetworkPolicy admits the namespace labelled ${MONITORING_LABEL}: "true" to ${x.app}'s private port ${x.privatePort}`);
   }
   return problems;
 };
@@ -916,9 +1048,9 @@ describe('docker-compose.yml', () => {
           /unknown environment variable INTAKE_LINGER/,
         ],
         [
-          'a healthcheck on another port than HTTP_PORT',
-          (c) => Object.assign(svc(c, app).environment as Dict, { HTTP_PORT: '3999' }),
-          /healthcheck probes port \d+, but HTTP_PORT is 3999/,
+          'a healthcheck on another port than its private one',
+          (c) => Object.assign(svc(c, app).environment as Dict, { [privatePortVar(app)]: '3999' }),
+          new RegExp(`healthcheck probes port \\d+, but ${privatePortVar(app)} is 3999`),
         ],
         ['no healthcheck', (c) => delete svc(c, app).healthcheck, new RegExp(`${app}: healthcheck must probe /health/ready`)],
         [
@@ -1008,6 +1140,16 @@ describe('docker-compose.yml', () => {
         /other-rebuild: runs dist\/apps\/intake\/src\/rebuild\.js, which REBUILDS in manifests\.spec\.ts does not know/,
       ],
       [
+        "the intake's private port published on every interface",
+        (c) => Object.assign(svc(c, 'intake'), { ports: (svc(c, 'intake').ports ?? []).map((p) => (String(p).endsWith(':9464') ? '9464:9464' : p)) }),
+        /intake: publishes ADMIN_HTTP_PORT 9464 beyond 127\.0\.0\.1/,
+      ],
+      [
+        "the intake's private port not published",
+        (c) => Object.assign(svc(c, 'intake'), { ports: (svc(c, 'intake').ports ?? []).filter((p) => !String(p).endsWith(':9464')) }),
+        /intake: publishes no port mapped to ADMIN_HTTP_PORT 9464/,
+      ],
+      [
         'an app depending on a profiled tool',
         (c) => Object.assign(svc(c, 'intake').depends_on as Dict, { 'status-rebuild': { condition: 'service_completed_successfully' } }),
         /intake: depends_on status-rebuild, which only runs in profile tools/,
@@ -1048,6 +1190,8 @@ describe('k8s/', () => {
         ]),
         ...Object.keys(APPS).map((app) => `ConfigMap/${app}-config`),
         ...Object.keys(REBUILDS).map((name) => `Job/${name}`),
+        'Service/intake-admin',
+        'NetworkPolicy/default-deny',
       ]),
     );
   });
@@ -1140,6 +1284,18 @@ describe('k8s/', () => {
           'PodDisruptionBudget',
           (d) => ((((d['spec'] as Dict)['selector'] as Dict)['matchLabels'] as Dict)['app.kubernetes.io/name'] = `${app}-v2`),
           new RegExp(`Deployment/${app}: needs exactly one PodDisruptionBudget, found 0`),
+        ],
+        [
+          'a probe on another port than the private one',
+          'Deployment',
+          (d) => ((container(d)['livenessProbe'] as Dict)['httpGet'] as Dict)['port'] = 1234,
+          new RegExp(`livenessProbe must probe ${privatePortVar(app)} \\d+, not 1234`),
+        ],
+        [
+          'a scrape on another port than the private one',
+          'Deployment',
+          (d) => ((((d['spec'] as Dict)['template'] as Dict)['metadata'] as Dict)['annotations'] as Dict)['prometheus.io/port'] = '1234',
+          new RegExp(`prometheus\\.io annotations must scrape /metrics on ${privatePortVar(app)}`),
         ],
         [
           'a command from another entry point',
@@ -1288,6 +1444,76 @@ describe('k8s/', () => {
         expect(problems).toMatch(new RegExp(`k8s/${app}/job-rebuild\\.yaml: must not be part of the kustomization`));
         expect(problems).toMatch(new RegExp(`Job/${name}: runs a rebuild: it must be a one-off template`));
       });
+    });
+
+    // The private surfaces: off the Meta-facing Service, out of the open ingress, behind a default deny.
+    const withoutPolicy = (name: string): Manifest[] => clone(manifests).filter((m) => !(m.doc.kind === 'NetworkPolicy' && m.doc.metadata?.name === name));
+    const ingressRule = (d: Dict): Dict => (((d['spec'] as Dict)['ingress'] as Dict[])[0] as Dict);
+    it.each<[string, () => Manifest[], RegExp]>([
+      [
+        'the Meta-facing Service exposing the admin port',
+        () => broken('Service', 'intake', (d) => ((d['spec'] as Dict)['ports'] as Dict[]).push({ name: 'admin', port: 9464, targetPort: 'admin', protocol: 'TCP' })),
+        /Service\/intake: the Meta-facing Service must expose only the webhook port \(HTTP_PORT 3000\)/,
+      ],
+      [
+        'the Meta-facing Service aimed at the admin port',
+        () => broken('Service', 'intake', (d) => (((d['spec'] as Dict)['ports'] as Dict[])[0] as Dict)['targetPort'] = 'admin'),
+        /Service\/intake: the Meta-facing Service must expose only the webhook port/,
+      ],
+      [
+        'the admin Service as a load balancer',
+        () => broken('Service', 'intake-admin', (d) => ((d['spec'] as Dict)['type'] = 'LoadBalancer')),
+        /Service\/intake-admin: exposes the private port 9464: must be ClusterIP/,
+      ],
+      [
+        'the admin Service also exposing the webhook port',
+        () => broken('Service', 'intake-admin', (d) => ((d['spec'] as Dict)['ports'] as Dict[]).push({ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' })),
+        /Service\/intake-admin: exposes the private port 9464 next to others/,
+      ],
+      [
+        'no Service for the admin port',
+        () => clone(manifests).filter((m) => !(m.doc.kind === 'Service' && m.doc.metadata?.name === 'intake-admin')),
+        /Deployment\/intake: no ClusterIP Service for its private port \(ADMIN_HTTP_PORT 9464\)/,
+      ],
+      [
+        'readiness on the webhook port',
+        () => broken('Deployment', 'intake', (d) => ((container(d)['readinessProbe'] as Dict)['httpGet'] as Dict)['port'] = 'http'),
+        /Deployment\/intake: container intake: readinessProbe must probe ADMIN_HTTP_PORT 9464, not http/,
+      ],
+      ['no default deny', () => withoutPolicy('default-deny'), /k8s: needs a default-deny NetworkPolicy/],
+      [
+        'a default deny that lets egress through',
+        () => broken('NetworkPolicy', 'default-deny', (d) => ((d['spec'] as Dict)['policyTypes'] = ['Ingress'])),
+        /k8s: needs a default-deny NetworkPolicy/,
+      ],
+      [
+        'the admin port open to all',
+        () => broken('NetworkPolicy', 'intake-admin', (d) => delete ingressRule(d)['from']),
+        /NetworkPolicy\/intake-admin: ingress open to all reaches intake on 9464: only HTTP_PORT 3000 may be open/,
+      ],
+      [
+        'the webhook rule open on every port',
+        () => broken('NetworkPolicy', 'intake-webhooks', (d) => delete ingressRule(d)['ports']),
+        /NetworkPolicy\/intake-webhooks: ingress open to all reaches intake on every port/,
+      ],
+      [
+        'the admin port open to the internet by ipBlock',
+        () => broken('NetworkPolicy', 'intake-admin', (d) => (ingressRule(d)['from'] as Dict[]).push({ ipBlock: { cidr: '0.0.0.0/0' } })),
+        /NetworkPolicy\/intake-admin: ingress open to all reaches intake on 9464/,
+      ],
+      [
+        'a consumer open to all',
+        () => broken('NetworkPolicy', 'consumers-http', (d) => delete ingressRule(d)['from']),
+        /NetworkPolicy\/consumers-http: ingress open to all reaches status-projector: only intake's public port may be open/,
+      ],
+      ['Meta shut out', () => withoutPolicy('intake-webhooks'), /k8s: no NetworkPolicy admits Meta to intake's public port/],
+      [
+        'Prometheus shut out of the consumers',
+        () => broken('NetworkPolicy', 'consumers-http', (d) => (ingressRule(d)['from'] = (ingressRule(d)['from'] as Dict[]).filter((peer) => !JSON.stringify(peer).includes('monitoring')))),
+        /k8s: no NetworkPolicy admits the namespace labelled wahooks\.io\/monitoring: "true" to template-monitor's private port 3000/,
+      ],
+    ])('rules: %s', (_name, copy, error) => {
+      expect(checkK8s(copy()).join('\n')).toMatch(error);
     });
 
     it('rules: the Secret example applied by the kustomization', () => {

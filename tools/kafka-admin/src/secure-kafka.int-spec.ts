@@ -154,7 +154,7 @@ describe('Kafka over SASL_SSL with SCRAM users and ACLs', () => {
     const config = testConfig();
     const good = new SpawnedApp('intake', envAs('intake'));
     await good.start();
-    const ready = (await (await fetch(`${good.url}/health/ready`)).json()) as { details: { kafka: { status: string } } };
+    const ready = (await (await fetch(`${good.adminUrl}/health/ready`)).json()) as { details: { kafka: { status: string } } };
     expect(ready.details.kafka.status).toBe('up');
     await good.stop();
 

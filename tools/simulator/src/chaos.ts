@@ -90,7 +90,7 @@ async function main(): Promise<number> {
   let actions: ActionResult[] = [];
   try {
     log(`started: ${(await suite.start()).join(', ')}`);
-    const creds = await provisionTenants(intake.url, process.env['ADMIN_API_TOKEN'] ?? 'local-admin-token-change-me', o.runId, plan.tenants);
+    const creds = await provisionTenants(intake.adminUrl, process.env['ADMIN_API_TOKEN'] ?? 'local-admin-token-change-me', o.runId, plan.tenants);
     writeFileSync(join(dir, 'credentials.json'), `${JSON.stringify(creds, null, 1)}\n`, { mode: 0o600 });
     // New groups start at the end of each partition once they hold it: give the fetchers a moment.
     await sleep(2000);

@@ -64,14 +64,16 @@ export const platformSecretFrom = (flags: Flags): string | undefined =>
   str(flags, 'platform-secret', env('PLATFORM_APP_SECRETS', 'local-platform-app-secret').split(',')[0]?.trim() ?? '') || undefined;
 
 export async function runSend(flags: Flags): Promise<number> {
-  rejectUnknown(flags, ['run', ...URL_FLAGS, 'admin-token', 'platform-secret', 'rate', 'timeout-ms', 'give-up-after-ms', 'provision']);
+  rejectUnknown(flags, ['run', ...URL_FLAGS, 'intake-admin', 'admin-token', 'platform-secret', 'rate', 'timeout-ms', 'give-up-after-ms', 'provision']);
   const dir = str(flags, 'run', '');
   if (!dir) throw new Error('--run <directory written by generate> is required');
   const plan = readJson<Plan>(planPath(dir));
   const u = urls(flags);
   let creds: Credentials;
   if (bool(flags, 'provision', true)) {
-    creds = await provisionTenants(u.intakeUrl, str(flags, 'admin-token', env('ADMIN_API_TOKEN', 'local-admin-token-change-me')), plan.options.runId, plan.tenants);
+    // The admin API is on the intake's private port (ADMIN_HTTP_PORT), not the one the webhooks go to.
+    const adminUrl = str(flags, 'intake-admin', env('SIM_INTAKE_ADMIN_URL', 'http://127.0.0.1:9464'));
+    creds = await provisionTenants(adminUrl, str(flags, 'admin-token', env('ADMIN_API_TOKEN', 'local-admin-token-change-me')), plan.options.runId, plan.tenants);
     writeFileSync(credentialsPath(dir), `${JSON.stringify(creds, null, 1)}\n`, { mode: 0o600 });
     log(`provisioned ${creds.tenants.length} tenants; API keys in ${credentialsPath(dir)}`);
   } else creds = readJson<Credentials>(credentialsPath(dir));

@@ -79,13 +79,14 @@ export interface SideTenant {
 
 export const metaId = (): string => `8${Date.now().toString().slice(-8)}${randomBytes(3).readUIntBE(0, 3).toString().padStart(8, '0')}`;
 
-export async function sideTenant(kit: FaultKit, intakeUrl: string, id: string, withRoutes = true): Promise<SideTenant> {
+/** Registered through the intake's admin API, on its private port (`adminUrl`). */
+export async function sideTenant(kit: FaultKit, adminUrl: string, id: string, withRoutes = true): Promise<SideTenant> {
   const t = { id, secret: `secret-${randomBytes(12).toString('hex')}`, apiKey: '', wabaId: metaId(), phoneNumberId: metaId() };
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${kit.adminToken}` };
   const body = { id, verifyToken: `verify-${id}`, appSecrets: [t.secret], ...(withRoutes ? { wabaIds: [t.wabaId], phoneNumberIds: [t.phoneNumberId] } : {}) };
-  const created = await attempt(`${intakeUrl}/admin/tenants`, { method: 'POST', headers, body: JSON.stringify(body) }, 10_000);
+  const created = await attempt(`${adminUrl}/admin/tenants`, { method: 'POST', headers, body: JSON.stringify(body) }, 10_000);
   if (created.kind !== 'response' || created.status !== 201) throw new Error(`tenant ${id}: ${created.kind === 'response' ? `${created.status} ${created.text}` : created.kind}`);
-  const key = await attempt(`${intakeUrl}/admin/tenants/${id}/api-keys`, { method: 'POST', headers, body: JSON.stringify({ name: 'faults' }) }, 10_000);
+  const key = await attempt(`${adminUrl}/admin/tenants/${id}/api-keys`, { method: 'POST', headers, body: JSON.stringify({ name: 'faults' }) }, 10_000);
   if (key.kind !== 'response' || key.status !== 201) throw new Error(`api key ${id}`);
   t.apiKey = (JSON.parse(key.text) as { apiKey: string }).apiKey;
   return t;

@@ -160,7 +160,7 @@ export const SCENARIOS: FaultScenario[] = [
     id: 'oversized-inbound',
     title: 'A tenant-signed inbound text message of 1.5 MB',
     async run(ctx) {
-      const t = await sideTenant(ctx.kit, ctx.suite.intake.url, `${ctx.runId}-big`);
+      const t = await sideTenant(ctx.kit, ctx.suite.intake.adminUrl, `${ctx.runId}-big`);
       const wamid = `wamid.faults-big-${ctx.runId}`;
       const text = 'x'.repeat(1_500_000);
       const status = await deliver(`${ctx.suite.intake.url}/webhooks/whatsapp/${t.id}`, textEnvelope(t.wabaId, t.phoneNumberId, wamid, text), t.secret);
@@ -183,9 +183,9 @@ export const SCENARIOS: FaultScenario[] = [
     title: 'A 3 MB delivery (Meta\'s documented maximum) of about 19,000 failed statuses, and another tenant on the same partition behind it',
     async run(ctx) {
       const { kit, suite, groups } = ctx;
-      const big = await sideTenant(kit, suite.intake.url, `${ctx.runId}-bulk`);
+      const big = await sideTenant(kit, suite.intake.adminUrl, `${ctx.runId}-bulk`);
       const neighbourId = await sameRawPartition(kit, big.id, `${ctx.runId}-nb`);
-      const neighbour = await sideTenant(kit, suite.intake.url, neighbourId);
+      const neighbour = await sideTenant(kit, suite.intake.adminUrl, neighbourId);
       const ts = String(Math.floor(Date.now() / 1000));
       // 1 in 100 is 131026 (not a WhatsApp user: one SMS each), the rest 131047 (window closed: template required).
       const statusesOf = (n: number) =>
@@ -237,7 +237,7 @@ export const SCENARIOS: FaultScenario[] = [
     id: 'unstorable-text',
     title: 'A text message with U+0000 and a lone surrogate',
     async run(ctx) {
-      const t = await sideTenant(ctx.kit, ctx.suite.intake.url, `${ctx.runId}-nul`);
+      const t = await sideTenant(ctx.kit, ctx.suite.intake.adminUrl, `${ctx.runId}-nul`);
       const wamid = `wamid.faults-nul-${ctx.runId}`;
       // Written as JSON escapes, as Meta would send them.
       const body = textEnvelope(t.wabaId, t.phoneNumberId, wamid, 'before-NUL-after-SURROGATE-end').replace('-NUL-', '\\u0000').replace('-SURROGATE-', '\\ud800');
@@ -261,12 +261,12 @@ export const SCENARIOS: FaultScenario[] = [
     title: 'A platform POST for an unknown WABA, registered afterwards and replayed from the unrouted topic',
     async run(ctx) {
       const { kit, suite } = ctx;
-      const t = await sideTenant(kit, suite.intake.url, `${ctx.runId}-late`, false);
+      const t = await sideTenant(kit, suite.intake.adminUrl, `${ctx.runId}-late`, false);
       const wamid = `wamid.faults-late-${ctx.runId}`;
       const status = await deliver(`${suite.intake.url}/webhooks/whatsapp`, textEnvelope(t.wabaId, t.phoneNumberId, wamid, 'sent before the WABA was registered'), kit.platformSecret);
       await sleep(2000);
       const headers = { 'content-type': 'application/json', authorization: `Bearer ${kit.adminToken}` };
-      const routed = await fetch(`${suite.intake.url}/admin/tenants/${t.id}/routes`, { method: 'POST', headers, body: JSON.stringify({ wabaIds: [t.wabaId], phoneNumberIds: [t.phoneNumberId] }) });
+      const routed = await fetch(`${suite.intake.adminUrl}/admin/tenants/${t.id}/routes`, { method: 'POST', headers, body: JSON.stringify({ wabaIds: [t.wabaId], phoneNumberIds: [t.phoneNumberId] }) });
       const routes: TenantRoutes = { byWaba: (id) => (id === t.wabaId ? t.id : undefined), byPhoneNumber: (id) => (id === t.phoneNumberId ? t.id : undefined) };
       const report = await replayUnrouted(kit.kafka, routes, new RecordProof(kit.recordProofKeys), { dryRun: false, timeoutMs: 60_000 });
       const stored = await until(async () => ((await inboundMessage(ctx, t, wamid)).status === 200 ? true : undefined), 60_000);

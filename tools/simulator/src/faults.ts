@@ -110,7 +110,7 @@ async function runScenario(
   log(`${scenario.id}: ${scenario.title} (run ${o.runId}: ${plan.deliveries.length} POSTs at ${x.rate}/s)`);
   try {
     await suite.start();
-    const creds = await provisionTenants(suite.intake.url, x.kit.adminToken, o.runId, plan.tenants);
+    const creds = await provisionTenants(suite.intake.adminUrl, x.kit.adminToken, o.runId, plan.tenants);
     await new Promise((r) => setTimeout(r, 2000));
     const sending = sendPlan(plan, {
       intakeUrl: suite.intake.url,

@@ -26,8 +26,8 @@ describe(`intake fuzz (seed ${SEED}, ${COUNT} cases)`, () => {
 
   beforeAll(async () => {
     await Promise.all([intake.start(), reader.start([Topics.webhooksRaw, Topics.webhooksUnrouted])]);
-    [tenant, disabled] = await Promise.all([provisionTenant(intake.url, config.secrets.adminApiToken, 'fuzz'), provisionTenant(intake.url, config.secrets.adminApiToken, 'fuzzoff')]);
-    const patched = await fetch(`${intake.url}/admin/tenants/${disabled.id}`, {
+    [tenant, disabled] = await Promise.all([provisionTenant(intake.adminUrl, config.secrets.adminApiToken, 'fuzz'), provisionTenant(intake.adminUrl, config.secrets.adminApiToken, 'fuzzoff')]);
+    const patched = await fetch(`${intake.adminUrl}/admin/tenants/${disabled.id}`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${config.secrets.adminApiToken}` },
       body: JSON.stringify({ disabled: true }),

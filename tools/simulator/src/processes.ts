@@ -24,11 +24,6 @@ export function freePort(): Promise<number> {
   });
 }
 
-/**
- * One built app (dist/apps/<name>/src/main.js) as a child process on a fixed
- * port, so it can be SIGKILLed and started again at the same URL. Its output
- * goes to <logDir>/<name>.log, one file across restarts.
- */
 export interface Crash {
   app: string;
   pid: number | undefined;
@@ -38,10 +33,22 @@ export interface Crash {
   lastLines: string[];
 }
 
+/**
+ * Apps whose admin API, /metrics and health details are on a private port
+ * of their own (ADMIN_HTTP_PORT); the others serve everything on HTTP_PORT.
+ */
+const PRIVATE_PORT_APPS = new Set(['intake']);
+
+/**
+ * One built app (dist/apps/<name>/src/main.js) as a child process on fixed
+ * ports, so it can be SIGKILLed and started again at the same URLs. Its output
+ * goes to <logDir>/<name>.log, one file across restarts.
+ */
 export class ManagedApp {
   private child: ChildProcess | undefined;
   private log: WriteStream | undefined;
   private port = 0;
+  private adminPort = 0;
   private tail: string[] = [];
   private stopping = false;
   starts = 0;
@@ -56,8 +63,14 @@ export class ManagedApp {
     private readonly logDir: string,
   ) {}
 
+  /** The public port: Meta's webhooks for the intake, the read API for the others. */
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The admin API, /metrics and health details: the intake's private port, `url` for the others. */
+  get adminUrl(): string {
+    return `http://127.0.0.1:${this.adminPort}`;
   }
 
   get pid(): number | undefined {
@@ -66,13 +79,17 @@ export class ManagedApp {
 
   async start(timeoutMs = 120_000): Promise<number> {
     if (this.port === 0) this.port = await freePort();
+    while (this.adminPort === 0 || (PRIVATE_PORT_APPS.has(this.name) && this.adminPort === this.port)) {
+      this.adminPort = PRIVATE_PORT_APPS.has(this.name) ? await freePort() : this.port;
+    }
+    const ports = { HTTP_PORT: String(this.port), HTTP_HOST: '127.0.0.1', ...(this.adminPort === this.port ? {} : { ADMIN_HTTP_PORT: String(this.adminPort), ADMIN_HTTP_HOST: '127.0.0.1' }) };
     this.log ??= createWriteStream(join(this.logDir, `${this.name}.log`), { flags: 'a' });
     this.starts++;
     const t0 = Date.now();
     this.log.write(`\n==== start #${this.starts} at ${new Date().toISOString()} ====\n`);
     const child = spawn(process.execPath, [resolve(ROOT, `dist/apps/${this.name}/src/main.js`)], {
       cwd: ROOT,
-      env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn', ...(typeof this.env === 'function' ? this.env() : this.env), HTTP_PORT: String(this.port), HTTP_HOST: '127.0.0.1' },
+      env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn', ...(typeof this.env === 'function' ? this.env() : this.env), ...ports },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;

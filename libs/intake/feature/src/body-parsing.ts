@@ -8,7 +8,8 @@ export const JSON_MEDIA_TYPE = /^application\/([a-z.+-]*\+)?json\s*(;.*)?$/i;
 /**
  * Webhook bodies must reach the handler as the exact bytes Meta signed (a
  * parse/re-serialize round trip changes them), so application/json is read
- * as a Buffer on webhook routes and parsed as usual elsewhere (admin API).
+ * as a Buffer on webhook routes and parsed as usual elsewhere (no other route
+ * of the Meta-facing app takes a body: the admin API is on the private app).
  * Every other content type is refused with 415 by Fastify, and bodies over
  * the limit with 413, before any handler runs.
  */

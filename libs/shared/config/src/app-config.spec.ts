@@ -45,6 +45,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...valid, INTAKE_MAX_INFLIGHT_BYTES: 'lots' })).toThrow(/INTAKE_MAX_INFLIGHT_BYTES/);
   });
 
+  it('puts the private listener on its own port, on HTTP_HOST unless told otherwise', () => {
+    expect(loadConfig(valid).adminHttp).toEqual({ port: 9464, host: '0.0.0.0' });
+    expect(loadConfig({ ...valid, HTTP_HOST: '10.0.0.5', ADMIN_HTTP_PORT: '0' }).adminHttp).toEqual({ port: 0, host: '10.0.0.5' });
+    expect(loadConfig({ ...valid, ADMIN_HTTP_HOST: '127.0.0.1' }).adminHttp.host).toBe('127.0.0.1');
+    expect(() => loadConfig({ ...valid, HTTP_PORT: '8080', ADMIN_HTTP_PORT: '8080' })).toThrow(/ADMIN_HTTP_PORT: must differ from HTTP_PORT/);
+    expect(() => loadConfig({ ...valid, ADMIN_HTTP_PORT: '70000' })).toThrow(/ADMIN_HTTP_PORT/);
+    // Both 0: two different random ports (the tests' setting).
+    expect(loadConfig({ ...valid, HTTP_PORT: '0', ADMIN_HTTP_PORT: '0' }).adminHttp.port).toBe(0);
+  });
+
   it('requires a bucket for S3 media storage and both S3 keys or neither', () => {
     expect(() => loadConfig({ ...valid, MEDIA_STORAGE: 's3' })).toThrow(/MEDIA_S3_BUCKET/);
     expect(() => loadConfig({ ...valid, MEDIA_STORAGE: 's3', MEDIA_S3_BUCKET: 'b', MEDIA_S3_ACCESS_KEY_ID: 'k' })).toThrow(/set both or neither/);

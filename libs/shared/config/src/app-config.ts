@@ -11,6 +11,8 @@ export interface AppConfig {
   env: RawConfig['NODE_ENV'];
   logLevel: RawConfig['LOG_LEVEL'];
   http: { port: number; host: string };
+  /** The intake's private listener (admin API, /metrics, health details); the consumers serve everything on `http`. */
+  adminHttp: { port: number; host: string };
   database: { url: string; poolSize: number; connectTimeoutMs: number; statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
   kafka: KafkaConfig;
   secrets: { encryptionKey: Buffer; adminApiToken: string; recordProofKeys: string[] };
@@ -68,12 +70,15 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     ...(c.INTAKE_MAX_INFLIGHT_BYTES < c.INTAKE_BODY_LIMIT_BYTES
       ? ['INTAKE_MAX_INFLIGHT_BYTES: must be at least INTAKE_BODY_LIMIT_BYTES']
       : []),
+    // The admin API on the port Meta reaches is exactly what the second listener is for not to be.
+    ...(c.ADMIN_HTTP_PORT !== 0 && c.ADMIN_HTTP_PORT === c.HTTP_PORT ? ['ADMIN_HTTP_PORT: must differ from HTTP_PORT'] : []),
   ];
   if (crossField.length > 0) throw new ConfigError(crossField);
   return {
     env: c.NODE_ENV,
     logLevel: c.LOG_LEVEL,
     http: { port: c.HTTP_PORT, host: c.HTTP_HOST },
+    adminHttp: { port: c.ADMIN_HTTP_PORT, host: c.ADMIN_HTTP_HOST ?? c.HTTP_HOST },
     database: {
       url: c.DATABASE_URL,
       poolSize: c.DATABASE_POOL_SIZE,

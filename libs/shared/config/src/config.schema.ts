@@ -42,6 +42,14 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HTTP_PORT: int(3000),
   HTTP_HOST: z.string().default('0.0.0.0'),
+  /**
+   * The intake's private listener: admin API, /metrics and health with details,
+   * never the port Meta reaches (0: any free port). 9464 is the usual port of a
+   * Prometheus endpoint next to an app's own.
+   */
+  ADMIN_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** Defaults to HTTP_HOST; 127.0.0.1 keeps the private surfaces on this machine. */
+  ADMIN_HTTP_HOST: z.string().min(1).optional(),
   DATABASE_URL: z.string().url(),
   DATABASE_POOL_SIZE: int(10, 1),
   /** Every call that can hang gets a bound: connecting, each statement (and lock wait), an idle open transaction. */

@@ -10,6 +10,7 @@ import { ConsumerHealth, KafkaBatchServer, RecordProof } from '@wahooks/consumer
 import { Topics } from '@wahooks/events-contract';
 import type { ConsumedRecord, KafkaClients } from '@wahooks/kafka';
 import { createRootLogger, installShutdownDeadline, MetricsService, routeProcessWarnings } from '@wahooks/observability';
+import { auditAdminCalls } from '@wahooks/tenancy';
 
 import { ConsumerServiceModule } from './consumer-service.module';
 import { ConsumerServiceSpec } from './service-spec';
@@ -24,6 +25,8 @@ export async function createConsumerApp(spec: ConsumerServiceSpec, config: AppCo
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  // template-monitor's operators' endpoint is an admin call like the intake's: the same audit line.
+  auditAdminCalls(app.getHttpAdapter().getInstance(), logger);
   app.connectMicroservice(
     {
       strategy: new KafkaBatchServer({

@@ -2,9 +2,14 @@ import { CanActivate, ExecutionContext, Inject, Injectable, UnauthorizedExceptio
 
 import { APP_CONFIG, AppConfig } from '@wahooks/config';
 
+import { ADMIN_PRINCIPAL, noteAdminCall } from './admin-audit';
 import { digestsEqual, sha256Hex } from './secret-box';
 
-/** Admin API: `Authorization: Bearer <ADMIN_API_TOKEN>`, compared in constant time. */
+/**
+ * Admin API: `Authorization: Bearer <ADMIN_API_TOKEN>`, compared in constant
+ * time. Every call it sees is noted for the audit log (admin-audit.ts), the
+ * refused ones too.
+ */
 @Injectable()
 export class AdminTokenGuard implements CanActivate {
   private readonly expected: string;
@@ -14,6 +19,7 @@ export class AdminTokenGuard implements CanActivate {
   }
 
   canActivate(context: ExecutionContext): boolean {
+    const note = noteAdminCall(context);
     const header = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>().headers[
       'authorization'
     ];
@@ -21,6 +27,7 @@ export class AdminTokenGuard implements CanActivate {
     if (!token || !digestsEqual(sha256Hex(token), this.expected)) {
       throw new UnauthorizedException({ code: 'ADMIN_TOKEN_INVALID', message: 'a valid admin bearer token is required' });
     }
+    note.principal = ADMIN_PRINCIPAL;
     return true;
   }
 }

@@ -1,3 +1,4 @@
+export * from './admin-audit';
 export * from './admin-token.guard';
 export * from './api-key';
 export * from './api-key.guard';

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 
 import { AdminTokenGuard } from './admin-token.guard';
 import { ApiKeyGuard } from './api-key.guard';
@@ -14,6 +14,19 @@ import { TenantRepository } from './tenant.repository';
 })
 export class TenancyModule {}
 
-/** TenancyModule plus the admin HTTP API. */
-@Module({ imports: [TenancyModule], controllers: [TenantAdminController], exports: [TenancyModule] })
-export class TenancyAdminModule {}
+/**
+ * The admin HTTP API (`/admin/tenants…`) over a TenantAdminService owned by
+ * another Nest app in the same process: the intake serves it from its private
+ * app, over the very service (and TenantDirectory) its webhook path uses, so a
+ * write is seen by the next webhook at once. Needs ConfigModule (the guard's token).
+ */
+@Module({})
+export class TenantAdminApiModule {
+  static over(service: TenantAdminService): DynamicModule {
+    return {
+      module: TenantAdminApiModule,
+      providers: [{ provide: TenantAdminService, useValue: service }, AdminTokenGuard],
+      controllers: [TenantAdminController],
+    };
+  }
+}

@@ -17,13 +17,22 @@ export async function freePort(): Promise<number> {
 }
 
 /**
+ * Apps whose admin API, /metrics and health details are on a private port
+ * of their own (ADMIN_HTTP_PORT); the others serve everything on HTTP_PORT.
+ */
+const PRIVATE_PORT_APPS = new Set(['intake']);
+
+/**
  * A built app (dist/apps/<name>) as a real child process, as it runs in
  * production: tests can SIGKILL it mid-batch and start it again.
  */
 export class SpawnedApp {
   private child: ChildProcess | undefined;
   readonly output: string[] = [];
+  /** The public port: Meta's webhooks for the intake, the read API for the others. */
   url = '';
+  /** The admin API, /metrics and health details: the intake's private port, `url` for the others. */
+  adminUrl = '';
 
   constructor(
     readonly name: string,
@@ -35,12 +44,17 @@ export class SpawnedApp {
     return this.child?.pid;
   }
 
+  /** Ready once `readyPath` answers 200 on the public port (the intake's status-only probe). */
   async start(readyPath = '/health/ready', timeoutMs = 60_000): Promise<void> {
     const port = await freePort();
+    let adminPort = port;
+    while (PRIVATE_PORT_APPS.has(this.name) && adminPort === port) adminPort = await freePort();
     this.url = `http://127.0.0.1:${port}`;
+    this.adminUrl = `http://127.0.0.1:${adminPort}`;
+    const ports = { HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', ...(adminPort === port ? {} : { ADMIN_HTTP_PORT: String(adminPort), ADMIN_HTTP_HOST: '127.0.0.1' }) };
     this.child = spawn(process.execPath, [resolve(ROOT, `dist/apps/${this.name}/src/main.js`)], {
       cwd: ROOT,
-      env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn', ...this.env, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1' },
+      env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn', ...this.env, ...ports },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (b: Buffer) => {

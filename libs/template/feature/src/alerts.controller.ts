@@ -2,7 +2,7 @@ import { BadRequestException, Body, Controller, Get, Inject, NotFoundException, 
 
 import { APP_CONFIG, AppConfig } from '@wahooks/config';
 import { OutboundHttp } from '@wahooks/egress';
-import { AdminTokenGuard, ApiKeyGuard, AuthTenant, TenancyErrorFilter, TenantAdminService } from '@wahooks/tenancy';
+import { AdminAction, AdminTokenGuard, ApiKeyGuard, AuthTenant, TenancyErrorFilter, TenantAdminService } from '@wahooks/tenancy';
 
 import { AlertEndpointRepository } from './alert-endpoint.repository';
 import { AlertRepository } from './alert.repository';
@@ -66,6 +66,7 @@ export class AlertEndpointAdminController {
   ) {}
 
   @Put(':id/alert-endpoint')
+  @AdminAction('alert-endpoint.set')
   async put(@Param('id') tenantId: string, @Body() body: PutAlertEndpointBody) {
     const check = this.outbound.checkUrl(body.url, { allowPlainHttp: this.config.env === 'development' });
     if (!check.ok) throw new BadRequestException({ code: 'ALERT_URL_NOT_ALLOWED', message: `url: ${check.message}`, reason: check.reason });
