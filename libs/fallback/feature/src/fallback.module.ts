@@ -3,7 +3,7 @@ import { Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@wahooks/config';
 import { EventStore } from '@wahooks/event-store';
 import { OutboxModule } from '@wahooks/outbox';
-import { TenancyModule } from '@wahooks/tenancy';
+import { TenancyReadModule } from '@wahooks/tenancy';
 
 import { FallbackController } from './fallback.controller';
 import { FallbackConsumer } from './fallback.consumer';
@@ -34,7 +34,7 @@ const smsProvider = {
 
 /** Error-code policies and their side effects: consumers, SMS dispatch, time-based fallback, read API, rebuild. */
 @Module({
-  imports: [TenancyModule, OutboxModule],
+  imports: [TenancyReadModule, OutboxModule],
   controllers: [FallbackController, FallbackConsumer],
   providers: [
     EventStore,

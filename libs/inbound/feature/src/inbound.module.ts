@@ -3,7 +3,7 @@ import { Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@wahooks/config';
 import { EventStore } from '@wahooks/event-store';
 import { OutboxModule } from '@wahooks/outbox';
-import { TenancyModule } from '@wahooks/tenancy';
+import { TenancyReadModule } from '@wahooks/tenancy';
 
 import { AddressBookProjector } from './address-book.projector';
 import { AddressBookRepository } from './address-book.repository';
@@ -33,7 +33,7 @@ const mediaStorage = {
 
 /** Inbound customer messages and the business's address book: consumer, projections, media downloads, read API, rebuild. Needs Prisma, config, metrics. */
 @Module({
-  imports: [TenancyModule, OutboxModule],
+  imports: [TenancyReadModule, OutboxModule],
   controllers: [InboundController, InboundConsumer],
   providers: [
     EventStore,

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, NotFoundException, Param, Put, Query, UseFilters, UseGuards } from '@nestjs/common';
 
-import { AdminTokenGuard, ApiKeyGuard, AuthTenant, TenancyErrorFilter, TenantAdminService } from '@wahooks/tenancy';
+import { AdminTokenGuard, ApiKeyGuard, AuthTenant, TenancyError, TenancyErrorFilter, TenantRepository } from '@wahooks/tenancy';
 
 import { AlertEndpointRepository } from './alert-endpoint.repository';
 import { AlertRepository } from './alert.repository';
@@ -51,13 +51,13 @@ export class AlertsController {
 @UseFilters(TenancyErrorFilter)
 export class AlertEndpointAdminController {
   constructor(
-    private readonly tenants: TenantAdminService,
+    private readonly tenants: TenantRepository,
     private readonly endpoints: AlertEndpointRepository,
   ) {}
 
   @Put(':id/alert-endpoint')
   async put(@Param('id') tenantId: string, @Body() body: PutAlertEndpointBody) {
-    await this.tenants.get(tenantId);
+    if (!(await this.tenants.exists(tenantId))) throw new TenancyError('TENANT_NOT_FOUND', `tenant ${tenantId} does not exist`);
     return this.endpoints.put(tenantId, body.url, body.signingSecret);
   }
 }
