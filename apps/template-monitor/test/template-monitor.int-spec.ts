@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { Client } from 'pg';
 
 import { StatusTopics } from '@wahooks/events-contract';
-import { provisionTenant, ProvisionedTenant, signLikeMeta, SpawnedApp, testConfig, TopicReader } from '@wahooks/testing';
+import { provisionTenant, ProvisionedTenant, signLikeMeta, SpawnedApp, testConfig, testDatabaseUrl, TopicReader } from '@wahooks/testing';
 
 import { envelope, expectedTemplates, managementFixtures } from './management-payloads';
 
@@ -27,7 +27,7 @@ describe('template-monitor end to end: intake → Kafka → monitor → read API
   const intake = new SpawnedApp('intake', {});
   const monitor = new SpawnedApp('template-monitor', { CONSUMER_GROUP_ID: group, CONSUMER_START_FROM: 'latest' });
   const alerts = new TopicReader(config.kafka.brokers);
-  const db = new Client({ connectionString: config.database.url });
+  const db = new Client({ connectionString: testDatabaseUrl('owner') });
   let tenant: ProvisionedTenant;
   let other: ProvisionedTenant;
 
@@ -163,7 +163,7 @@ describe('template-monitor end to end: intake → Kafka → monitor → read API
       ).then((r) => r.rows);
     const live = await snapshot();
     expect(live.length).toBeGreaterThan(10);
-    const out = execFileSync(process.execPath, [resolve(__dirname, '../../../dist/apps/template-monitor/src/rebuild.js')], { env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn' } }).toString();
+    const out = execFileSync(process.execPath, [resolve(__dirname, '../../../dist/apps/template-monitor/src/rebuild.js')], { env: { ...process.env, DATABASE_URL: testDatabaseUrl('template-monitor'), NODE_OPTIONS: '', LOG_LEVEL: 'warn' } }).toString();
     expect(JSON.parse(out.trim().split('\n').pop()!)).toMatchObject({ events: expect.any(Number) });
     expect(await snapshot()).toEqual(live);
   });

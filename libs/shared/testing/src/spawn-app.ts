@@ -2,6 +2,10 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 
+import { isDatabaseApp } from '@wahooks/config';
+
+import { testDatabaseUrl } from './test-env';
+
 const ROOT = resolve(__dirname, '../../../..');
 
 export async function freePort(): Promise<number> {
@@ -18,7 +22,8 @@ export async function freePort(): Promise<number> {
 
 /**
  * A built app (dist/apps/<name>) as a real child process, as it runs in
- * production: tests can SIGKILL it mid-batch and start it again.
+ * production (connected to Postgres as its own role): tests can SIGKILL it
+ * mid-batch and start it again.
  */
 export class SpawnedApp {
   private child: ChildProcess | undefined;
@@ -40,7 +45,15 @@ export class SpawnedApp {
     this.url = `http://127.0.0.1:${port}`;
     this.child = spawn(process.execPath, [resolve(ROOT, `dist/apps/${this.name}/src/main.js`)], {
       cwd: ROOT,
-      env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn', ...this.env, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1' },
+      env: {
+        ...process.env,
+        NODE_OPTIONS: '',
+        LOG_LEVEL: 'warn',
+        ...(isDatabaseApp(this.name) ? { DATABASE_URL: testDatabaseUrl(this.name) } : {}),
+        ...this.env,
+        HTTP_PORT: String(port),
+        HTTP_HOST: '127.0.0.1',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (b: Buffer) => {
