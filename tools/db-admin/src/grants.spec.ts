@@ -36,6 +36,16 @@ describe('the grant table', () => {
     expect(schemaTables().filter((t) => !TABLE_GRANTS[t])).toEqual([]);
   });
 
+  it('is what docs/database.md shows', () => {
+    const doc = readFileSync(join(ROOT, 'docs/database.md'), 'utf8');
+    const rows = [...doc.matchAll(/^\| `([a-z_]+)` \| ([^|]+)\| ([^|]+)\| ([^|]+)\| ([^|]+)\| ([^|]+)\|/gm)].map((m) => [
+      m[1],
+      ...m.slice(2, 7).map((cell) => (cell as string).trim().replace('–', '')),
+    ]);
+    const apps = ['intake', 'status-projector', 'fallback-trigger', 'template-monitor', 'inbound-reply'] as const;
+    expect(rows).toEqual(Object.entries(TABLE_GRANTS).map(([table, entry]) => [table, ...apps.map((app) => entry.grants[app] ?? '')]));
+  });
+
   it('names only known apps and valid letters, each with a reason', () => {
     for (const [table, entry] of Object.entries(TABLE_GRANTS)) {
       for (const [app, letters] of Object.entries(entry.grants)) {
