@@ -100,11 +100,13 @@ async function ensureRoles(url: string): Promise<void> {
   });
 }
 
+/** Every change (applied, or found by --check), then what the grant table cannot fix. */
 function report(plan: GrantPlan, check: boolean): void {
   for (const change of plan.changes) out(`${check ? 'differs' : 'grant'} ${change}`);
-  if (!check || plan.changes.length === 0) out(plan.changes.length === 0 ? 'grants match tools/db-admin/src/grants.ts' : `${plan.changes.length} grant changes applied`);
   if (plan.problems.length > 0) throw new Error(plan.problems.join('\n[db] '));
-  if (check && plan.changes.length > 0) throw new Error(`${plan.changes.length} privileges differ from tools/db-admin/src/grants.ts (run db-admin grant)`);
+  if (plan.changes.length === 0) out('grants match tools/db-admin/src/grants.ts');
+  else if (check) throw new Error(`${plan.changes.length} privileges differ from tools/db-admin/src/grants.ts (run db-admin grant)`);
+  else out(`${plan.changes.length} grant changes applied`);
 }
 
 async function grant(url: string, check: boolean): Promise<void> {
