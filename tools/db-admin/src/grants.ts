@@ -2,8 +2,8 @@
  * The grant table: per table, what each app's role may do. The owner role
  * (which runs the migrations) owns every table and is not listed; a role not
  * listed for a table gets nothing on it. `db-admin grant` makes the database
- * match this table after every migration (it also revokes what is not here),
- * refuses a table this file does not list, and a unit test fails when a
+ * match this table after every migration (it also revokes what is not here;
+ * a table this file does not list gets nothing), and a unit test fails when a
  * migration creates a table without an entry here. docs/database.md shows the
  * same table.
  *

@@ -103,6 +103,7 @@ async function ensureRoles(url: string): Promise<void> {
 /** Every change (applied, or found by --check), then what the grant table cannot fix. */
 function report(plan: GrantPlan, check: boolean): void {
   for (const change of plan.changes) out(`${check ? 'differs' : 'grant'} ${change}`);
+  for (const warning of plan.warnings) out(`warning: ${warning}`);
   if (plan.problems.length > 0) throw new Error(plan.problems.join('\n[db] '));
   if (plan.changes.length === 0) out('grants match tools/db-admin/src/grants.ts');
   else if (check) throw new Error(`${plan.changes.length} privileges differ from tools/db-admin/src/grants.ts (run db-admin grant)`);
