@@ -4,6 +4,7 @@
 #                                           template-monitor, inbound-reply
 #   node dist/apps/<app>/src/rebuild.js     a projection rebuild
 #   node dist/tools/kafka-admin/src/main.js create-topics
+#   node dist/tools/db-admin/src/main.js ensure-roles | grant   the database roles and their grants
 #   node dist/tools/tenant-cli/src/main.js  the tenant CLI
 #   npx --no prisma migrate deploy          the migrations (prisma/migrations)
 #

@@ -10,4 +10,7 @@ app="${1:?usage: scripts/rebuild.sh <app>}"
 entry="$ROOT/dist/apps/$app/src/rebuild.js"
 [ -f "$entry" ] || bash "$ROOT/scripts/build.sh" >/dev/null
 [ -f "$entry" ] || { echo "no rebuild command for '$app'" >&2; exit 2; }
+# As the app's own database role, like its k8s rebuild Job (it may TRUNCATE its projections, nothing else).
+DATABASE_URL="$(node "$ROOT/dist/tools/db-admin/src/main.js" url "$app")"
+export DATABASE_URL
 exec node "$entry"

@@ -16,8 +16,10 @@ migrate_db
 
 DEMO_SECRET="${DEMO_APP_SECRET:-demo-app-secret-change-me}"
 DEMO_VERIFY="${DEMO_VERIFY_TOKEN:-demo-verify-token}"
-if ! node dist/tools/tenant-cli/src/main.js show demo >/dev/null 2>&1; then
-  node dist/tools/tenant-cli/src/main.js create demo --name "Local demo" --secret "$DEMO_SECRET" \
+# The tenant CLI writes the registry as the intake does (its role).
+INTAKE_DATABASE_URL="$(db_url intake)"
+if ! DATABASE_URL="$INTAKE_DATABASE_URL" node dist/tools/tenant-cli/src/main.js show demo >/dev/null 2>&1; then
+  DATABASE_URL="$INTAKE_DATABASE_URL" node dist/tools/tenant-cli/src/main.js create demo --name "Local demo" --secret "$DEMO_SECRET" \
     --verify-token "$DEMO_VERIFY" --waba 100000000000001 --phone 100000000000002 >/dev/null
   echo "[start] created tenant 'demo'"
 fi
@@ -35,7 +37,8 @@ trap stop_all INT TERM
 APPS=("intake 3000" "status-projector 3001" "fallback-trigger 3002" "template-monitor 3003" "inbound-reply 3004")
 for spec in "${APPS[@]}"; do
   read -r name port <<<"$spec"
-  HTTP_PORT="$port" node "dist/apps/$name/src/main.js" >>".data/logs/$name.log" 2>&1 &
+  # Each app connects as its own database role, never as the owner or the administrator.
+  DATABASE_URL="$(db_url "$name")" HTTP_PORT="$port" node "dist/apps/$name/src/main.js" >>".data/logs/$name.log" 2>&1 &
   pids+=("$!")
   for _ in $(seq 1 100); do
     curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break

@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/node.sh
+# The administrator's URL: migrate_db creates the roles; the tests connect as an
+# app's role (testConfig, SpawnedApp) or the owner's (testDatabaseUrl) derived from it.
 export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/wahooks_test}"
 # Tests use their own topics (test.whatsapp.webhooks.raw.v1, ...) on the
 # local broker: nothing they write reaches what `npm start` consumes.

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 
 import { Client } from 'pg';
 
-import { provisionTenant, ProvisionedTenant, SpawnedApp, testConfig } from '@wahooks/testing';
+import { provisionTenant, ProvisionedTenant, SpawnedApp, testConfig, testDatabaseUrl } from '@wahooks/testing';
 
 import { FakeSmsProvider } from './fake-sms-provider';
 import { poster, shuffle, statusesBody, StatusSpec } from './webhooks';
@@ -31,7 +31,7 @@ describe('fallback trigger: exactly one SMS per 131026 failure through duplicate
   });
   const intake = new SpawnedApp('intake', {});
   let app: SpawnedApp;
-  const db = new Client({ connectionString: config.database.url });
+  const db = new Client({ connectionString: testDatabaseUrl('owner') });
   let tenant: ProvisionedTenant;
 
   beforeAll(async () => {
@@ -124,7 +124,7 @@ describe('fallback trigger: exactly one SMS per 131026 failure through duplicate
     const requestsBefore = provider.requests;
     await app.stop();
     const out = execFileSync(process.execPath, [resolve(__dirname, '../../../dist/apps/fallback-trigger/src/rebuild.js')], {
-      env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn' },
+      env: { ...process.env, DATABASE_URL: testDatabaseUrl('fallback-trigger'), NODE_OPTIONS: '', LOG_LEVEL: 'warn' },
       encoding: 'utf8',
     });
     expect(JSON.parse(out.trim().split('\n').pop() ?? '{}')).toHaveProperty('events');

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { Client as Pg } from 'pg';
 
 import { InboundTopics } from '@wahooks/events-contract';
-import { FIXTURES_DIR, loadFixtures, ProvisionedTenant, SpawnedApp, testConfig, TopicReader } from '@wahooks/testing';
+import { FIXTURES_DIR, loadFixtures, ProvisionedTenant, SpawnedApp, testConfig, testDatabaseUrl, TopicReader } from '@wahooks/testing';
 
 import { Client, contact, inbound, nowSec, PHONE, tenants, text, WABA, wamid } from './harness';
 
@@ -57,7 +57,7 @@ describe('inbound-reply address book: smb_app_state_sync → intake → Kafka �
   let app: SpawnedApp;
   let api: Client;
   const topics = new TopicReader(config.kafka.brokers);
-  const db = new Pg({ connectionString: config.database.url });
+  const db = new Pg({ connectionString: testDatabaseUrl('owner') });
   let tenant: ProvisionedTenant;
   let other: ProvisionedTenant;
   let appEnv: Record<string, string>;
@@ -217,7 +217,7 @@ describe('inbound-reply address book: smb_app_state_sync → intake → Kafka �
     await app.stop();
     const live = await snapshot();
     expect(live.length).toBeGreaterThanOrEqual(12);
-    const out = execFileSync(process.execPath, [resolve(__dirname, '../../../dist/apps/inbound-reply/src/rebuild.js')], { env: { ...process.env, ...appEnv, NODE_OPTIONS: '', LOG_LEVEL: 'warn' }, encoding: 'utf8' });
+    const out = execFileSync(process.execPath, [resolve(__dirname, '../../../dist/apps/inbound-reply/src/rebuild.js')], { env: { ...process.env, ...appEnv, DATABASE_URL: testDatabaseUrl('inbound-reply'), NODE_OPTIONS: '', LOG_LEVEL: 'warn' }, encoding: 'utf8' });
     expect(JSON.parse(out.trim().split('\n').pop()!)).toMatchObject({ events: expect.any(Number) });
     expect(await snapshot()).toEqual(live);
   });

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { Client as Pg } from 'pg';
 
 import { InboundTopics } from '@wahooks/events-contract';
-import { ProvisionedTenant, SpawnedApp, testConfig, TopicReader } from '@wahooks/testing';
+import { ProvisionedTenant, SpawnedApp, testConfig, testDatabaseUrl, TopicReader } from '@wahooks/testing';
 
 import { bytesOf, FakeGraph, Generated, generatedSha256, Plan } from './fake-graph';
 import { Client, contact, eventually, image, inbound, memoryOf, nowSec, PHONE, resetPeakMemory, tenants, text, wamid } from './harness';
@@ -88,7 +88,7 @@ describe('inbound-reply end to end: intake → Kafka → inbound-reply → read 
   let app: SpawnedApp;
   let api: Client;
   const topics = new TopicReader(config.kafka.brokers);
-  const db = new Pg({ connectionString: config.database.url });
+  const db = new Pg({ connectionString: testDatabaseUrl('owner') });
   let fixtureTenants: ProvisionedTenant[];
   let tenant: ProvisionedTenant;
   let other: ProvisionedTenant;
@@ -411,7 +411,7 @@ describe('inbound-reply end to end: intake → Kafka → inbound-reply → read 
     await app.stop();
     const live = await snapshot();
     expect(live.messages.length).toBeGreaterThan(60);
-    const out = execFileSync(process.execPath, [resolve(__dirname, '../../../dist/apps/inbound-reply/src/rebuild.js')], { env: { ...process.env, ...appEnv, NODE_OPTIONS: '', LOG_LEVEL: 'warn' }, encoding: 'utf8' });
+    const out = execFileSync(process.execPath, [resolve(__dirname, '../../../dist/apps/inbound-reply/src/rebuild.js')], { env: { ...process.env, ...appEnv, DATABASE_URL: testDatabaseUrl('inbound-reply'), NODE_OPTIONS: '', LOG_LEVEL: 'warn' }, encoding: 'utf8' });
     expect(JSON.parse(out.trim().split('\n').pop()!)).toMatchObject({ events: expect.any(Number) });
     expect(await snapshot()).toEqual(live);
   });

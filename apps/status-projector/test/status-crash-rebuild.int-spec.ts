@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { Client } from 'pg';
 
 import { StatusTopics } from '@wahooks/events-contract';
-import { provisionTenant, ProvisionedTenant, signLikeMeta, SpawnedApp, testConfig, TopicReader } from '@wahooks/testing';
+import { provisionTenant, ProvisionedTenant, signLikeMeta, SpawnedApp, testConfig, testDatabaseUrl, TopicReader } from '@wahooks/testing';
 
 const config = testConfig();
 const MESSAGES = 150;
@@ -74,7 +74,7 @@ describe('status projector: crash mid-stream, duplicates, reordering, rebuild', 
   const intake = new SpawnedApp('intake', {});
   let projector = new SpawnedApp('status-projector', env);
   const changes = new TopicReader(config.kafka.brokers);
-  const db = new Client({ connectionString: config.database.url });
+  const db = new Client({ connectionString: testDatabaseUrl('owner') });
   let tenant: ProvisionedTenant;
 
   beforeAll(async () => {
@@ -164,7 +164,7 @@ describe('status projector: crash mid-stream, duplicates, reordering, rebuild', 
     expect(live.length).toBe(MESSAGES);
     await projector.stop();
     const out = execFileSync(process.execPath, [resolve(__dirname, '../../../dist/apps/status-projector/src/rebuild.js')], {
-      env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn' },
+      env: { ...process.env, DATABASE_URL: testDatabaseUrl('status-projector'), NODE_OPTIONS: '', LOG_LEVEL: 'warn' },
       encoding: 'utf8',
     });
     expect(JSON.parse(out.trim().split('\n').pop() ?? '{}')).toHaveProperty('events');

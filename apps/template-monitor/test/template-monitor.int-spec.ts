@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { Client } from 'pg';
 
 import { StatusTopics, Topics } from '@wahooks/events-contract';
-import { distinctByIdempotencyKey, provisionTenant, ProvisionedTenant, signLikeMeta, SpawnedApp, testConfig, TopicReader, uniqueMetaId } from '@wahooks/testing';
+import { distinctByIdempotencyKey, provisionTenant, ProvisionedTenant, signLikeMeta, SpawnedApp, testConfig, testDatabaseUrl, TopicReader, uniqueMetaId } from '@wahooks/testing';
 
 import { AlertReceiver } from './alert-receiver';
 import { envelope, expectedTemplates, managementFixtures } from './management-payloads';
@@ -29,7 +29,7 @@ describe('template-monitor end to end: intake → Kafka → monitor → read API
   let monitor: SpawnedApp;
   const alerts = new TopicReader(config.kafka.brokers);
   const unrouted = new TopicReader(config.kafka.brokers);
-  const db = new Client({ connectionString: config.database.url });
+  const db = new Client({ connectionString: testDatabaseUrl('owner') });
   const receiverSecret = `whsec_${randomBytes(16).toString('hex')}`;
   const receiver = new AlertReceiver(receiverSecret);
   let tenant: ProvisionedTenant;
@@ -268,7 +268,7 @@ describe('template-monitor end to end: intake → Kafka → monitor → read API
       ).then((r) => r.rows);
     const live = await snapshot();
     expect(live.length).toBeGreaterThan(10);
-    const out = execFileSync(process.execPath, [resolve(__dirname, '../../../dist/apps/template-monitor/src/rebuild.js')], { env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn' } }).toString();
+    const out = execFileSync(process.execPath, [resolve(__dirname, '../../../dist/apps/template-monitor/src/rebuild.js')], { env: { ...process.env, DATABASE_URL: testDatabaseUrl('template-monitor'), NODE_OPTIONS: '', LOG_LEVEL: 'warn' } }).toString();
     expect(JSON.parse(out.trim().split('\n').pop()!)).toMatchObject({ events: expect.any(Number) });
     expect(await snapshot()).toEqual(live);
   });

@@ -8,7 +8,8 @@
  * production: probes on the right endpoints and ports, the intake's private
  * port (admin API, /metrics) kept off its Meta-facing Service and out of the
  * only NetworkPolicy open to all, a default deny, secrets only from
- * `wahooks-secrets` (never from a ConfigMap), a Service that selects its
+ * `wahooks-secrets` (never from a ConfigMap), each app connecting to Postgres
+ * as its own role and only the migration Job as the owner, a Service that selects its
  * Deployment, a shutdown budget covering the drain, no more consumer replicas
  * than partitions, one-off rebuild templates kept out of the kustomization,
  * setup ordering in Compose. Each rule is also shown to fail on a broken copy.
@@ -43,6 +44,8 @@ import { loadConfig } from '../../../libs/shared/config/src/app-config';
 import { configSchema } from '../../../libs/shared/config/src/config.schema';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { Topics, TopicSpecs } from '../../../libs/shared/events-contract/src/topics';
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { APP_ROLES, DATABASE_APPS, DatabaseApp, databaseUrlVariable, isDatabaseApp, OWNER_ROLE } from '../../../libs/shared/config/src/database-roles';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const K8S_DIR = path.join(ROOT, 'k8s');
@@ -120,7 +123,29 @@ const rebuildTemplate = (app: string): string => `k8s/${app}/job-rebuild.yaml`;
  * operator applies on purpose (the Secret example; the rebuilds, which drop a
  * projection and must run with the consumers stopped).
  */
-const ONE_OFF_TEMPLATES = new Set([SECRET_EXAMPLE, ...Object.values(REBUILDS).map(({ app }) => rebuildTemplate(app))]);
+const ONE_OFF_TEMPLATES = new Set([SECRET_EXAMPLE, ...Object.values(REBUILDS).map(({ app }) => rebuildTemplate(app)), 'k8s/base/job-db-roles.yaml']);
+
+/**
+ * Postgres least privilege (docs/security.md, "Postgres roles"): the migration
+ * Job alone gets the owner's URL (DATABASE_MIGRATION_URL), each app and its
+ * rebuild only their own role's (DATABASE_URL from the key DATABASE_URL_<APP>),
+ * the roles template alone the administrator's, from a Secret of its own.
+ */
+const ROLES_TEMPLATE = 'k8s/base/job-db-roles.yaml';
+const DB_ADMIN_SECRET = 'wahooks-db-admin';
+const OWNER_KEY = databaseUrlVariable('owner');
+const ADMIN_KEY = databaseUrlVariable('admin');
+const DB_ADMIN_JS = 'dist/tools/db-admin/src/main.js';
+/** Every pod with a database URL mounts the server's CA where `sslrootcert=/etc/wahooks/pg-ca.pem` points. */
+const POSTGRES_CA = { configMap: 'wahooks-postgres-ca', mountPath: '/etc/wahooks' };
+/** The user a database URL connects as. */
+const userOf = (url: string | undefined): string => {
+  try {
+    return decodeURIComponent(new URL(url ?? '').username);
+  } catch {
+    return '';
+  }
+};
 /**
  * What a consumer needs after SIGTERM on top of the preStop sleep: the batch in
  * flight, its commit and leaving the group. Budgeted as the group's session
@@ -275,10 +300,12 @@ const checkCompose = (compose: ComposeFile): string[] => {
   const problems: string[] = [];
   const fail = (where: string, message: string) => problems.push(`compose ${where}: ${message}`);
   const services = compose.services ?? {};
-  for (const name of ['kafka', 'postgres', 'topics', 'migrate', ...Object.keys(APPS), ...Object.keys(REBUILDS)]) {
+  for (const name of ['kafka', 'postgres', 'topics', 'db-roles', 'migrate', 'grants', ...Object.keys(APPS), ...Object.keys(REBUILDS)]) {
     if (!services[name]) fail(name, 'service missing');
   }
   const { kafka, postgres, topics, migrate, intake } = services;
+  const dbRoles = services['db-roles'];
+  const grants = services['grants'];
 
   for (const [name, service] of Object.entries(services)) {
     for (const dep of Object.keys(dependsOn(service))) {
@@ -358,12 +385,45 @@ const checkCompose = (compose: ComposeFile): string[] => {
     if (dependsOn(topics)['kafka'] !== 'service_healthy') fail('topics', 'must wait for kafka: service_healthy');
     if (topics.restart !== 'no') fail('topics', 'one-shot service must not restart');
   }
+  // The database in three one-shots: roles (administrator), migrations and grants (owner).
+  if (dbRoles) {
+    const command = argv(dbRoles.command);
+    expectSource('db-roles', command, DB_ADMIN_JS);
+    if (!command.includes('ensure-roles')) fail('db-roles', 'must run db-admin ensure-roles');
+    expectDeps('db-roles', dbRoles, { postgres: 'service_healthy' });
+    if (dbRoles.restart !== 'no') fail('db-roles', 'one-shot service must not restart');
+    const env = envOf(dbRoles);
+    for (const who of ['owner', ...DATABASE_APPS] as Array<'owner' | DatabaseApp>) {
+      const url = env[databaseUrlVariable(who)];
+      if (url !== undefined && userOf(url) !== (who === 'owner' ? OWNER_ROLE : APP_ROLES[who])) {
+        fail('db-roles', `${databaseUrlVariable(who)} connects as ${userOf(url)}: its password would go to the wrong role`);
+      }
+    }
+  }
   if (migrate) {
     if (argv(migrate.command).join(' ').match(/prisma migrate deploy$/) === null) {
       fail('migrate', 'must run prisma migrate deploy');
     }
-    if (dependsOn(migrate)['postgres'] !== 'service_healthy') fail('migrate', 'must wait for postgres: service_healthy');
+    expectDeps('migrate', migrate, { postgres: 'service_healthy', 'db-roles': 'service_completed_successfully' });
     if (migrate.restart !== 'no') fail('migrate', 'one-shot service must not restart');
+    const env = envOf(migrate);
+    if (userOf(env[OWNER_KEY]) !== OWNER_ROLE) fail('migrate', `${OWNER_KEY} must connect as ${OWNER_ROLE}, got ${userOf(env[OWNER_KEY]) || 'nothing'}`);
+    if (env['DATABASE_URL'] !== undefined) fail('migrate', `must migrate as the owner (${OWNER_KEY}), without a DATABASE_URL of another role`);
+  }
+  if (grants) {
+    const command = argv(grants.command);
+    expectSource('grants', command, DB_ADMIN_JS);
+    if (!command.includes('grant')) fail('grants', 'must run db-admin grant');
+    expectDeps('grants', grants, { migrate: 'service_completed_successfully' });
+    if (grants.restart !== 'no') fail('grants', 'one-shot service must not restart');
+    if (userOf(envOf(grants)[OWNER_KEY]) !== OWNER_ROLE) fail('grants', `${OWNER_KEY} must connect as ${OWNER_ROLE}`);
+  }
+  // The owner's and the administrator's URLs stay in those one-shots.
+  for (const [name, service] of Object.entries(services)) {
+    if (['db-roles', 'migrate', 'grants'].includes(name)) continue;
+    const env = envOf(service);
+    for (const key of [OWNER_KEY, ADMIN_KEY]) if (env[key] !== undefined) fail(name, `gets ${key}: only the database one-shots may`);
+    if (env['DATABASE_URL'] !== undefined && userOf(env['DATABASE_URL']) === OWNER_ROLE) fail(name, `connects as the owner ${OWNER_ROLE}`);
   }
 
   // The long-running apps: every service that runs dist/apps/<app>/src/main.js.
@@ -381,9 +441,13 @@ const checkCompose = (compose: ComposeFile): string[] => {
       kafka: 'service_healthy',
       postgres: 'service_healthy',
       migrate: 'service_completed_successfully',
+      grants: 'service_completed_successfully',
       topics: 'service_completed_successfully',
     });
     const config = configOf(name, service);
+    if (config && isDatabaseApp(app) && userOf(config.database.url) !== APP_ROLES[app]) {
+      fail(name, `DATABASE_URL connects as ${userOf(config.database.url) || 'nobody'}, not ${app}'s own role ${APP_ROLES[app]}`);
+    }
     const probe = argv(service.healthcheck?.test).join(' ');
     const probedPort = /https?:\/\/(?:127\.0\.0\.1|localhost):(\d+)\/health\/ready\b/.exec(probe)?.[1];
     if (probedPort === undefined) fail(name, 'healthcheck must probe /health/ready');
@@ -419,8 +483,11 @@ const checkCompose = (compose: ComposeFile): string[] => {
       fail(name, 'must be in profile tools: a plain `docker compose up` must never run it');
     }
     if (rebuild.restart !== 'no') fail(name, 'one-shot service must not restart');
-    expectDeps(name, rebuild, { postgres: 'service_healthy', migrate: 'service_completed_successfully' });
-    configOf(name, rebuild);
+    expectDeps(name, rebuild, { postgres: 'service_healthy', migrate: 'service_completed_successfully', grants: 'service_completed_successfully' });
+    const config = configOf(name, rebuild);
+    if (config && isDatabaseApp(app) && userOf(config.database.url) !== APP_ROLES[app]) {
+      fail(name, `DATABASE_URL connects as ${userOf(config.database.url) || 'nobody'}, not ${app}'s own role ${APP_ROLES[app]}`);
+    }
   }
   for (const [name, service] of Object.entries(services)) {
     const js = argv(service.command).find((arg) => /^dist\/apps\/[^/]+\/src\/rebuild\.js$/.test(arg));
@@ -654,9 +721,12 @@ const checkK8s = (manifests: Manifest[]): string[] => {
   }
 
   const example = manifests.find((m) => m.file === SECRET_EXAMPLE && m.doc.kind === 'Secret');
-  const exampleKeys = new Set(Object.keys((example?.doc as ISecret | undefined)?.stringData ?? {}));
+  const exampleData = (example?.doc as ISecret | undefined)?.stringData ?? {};
+  const exampleKeys = new Set(Object.keys(exampleData));
   if (!example) problems.push(`${SECRET_EXAMPLE}: must hold an example Secret ${SECRET_NAME}`);
   else if (example.doc.metadata?.name !== SECRET_NAME) fail(example, `must be named ${SECRET_NAME}`);
+  /** Variables that hold secrets wherever they appear: the Secret's keys, and what pods name the database URLs. */
+  const secretNames = new Set([...exampleKeys, 'DATABASE_URL', ADMIN_KEY]);
 
   const configMaps = new Map(
     ofKind<IConfigMap>('ConfigMap')
@@ -666,7 +736,7 @@ const checkK8s = (manifests: Manifest[]): string[] => {
   // Secrets never travel through a ConfigMap (readable by anyone who may read config).
   for (const m of ofKind<IConfigMap>('ConfigMap')) {
     for (const key of Object.keys(m.doc.data ?? {})) {
-      if (exampleKeys.has(key)) fail(m, `holds ${key}, a secret: it belongs in ${SECRET_NAME}`);
+      if (secretNames.has(key)) fail(m, `holds ${key}, a secret: it belongs in ${SECRET_NAME}`);
     }
   }
   const serviceAccounts = new Set(ofKind<K8sObject>('ServiceAccount').map((m) => m.doc.metadata?.name));
@@ -706,8 +776,10 @@ const checkK8s = (manifests: Manifest[]): string[] => {
       if (!c.resources?.limits?.['memory']) fail(m, `${at}: needs a memory limit`);
       for (const e of c.env ?? []) {
         const ref = e.valueFrom?.secretKeyRef;
-        if (ref && ref.name !== SECRET_NAME) fail(m, `${at}: env ${e.name} reads Secret ${ref.name}, not ${SECRET_NAME}`);
-        if (ref && example && !exampleKeys.has(ref.key)) {
+        // The one exception: the roles template's administrator URL, from a Secret that exists only for its run.
+        const adminRef = ref?.name === DB_ADMIN_SECRET && ref.key === ADMIN_KEY && m.file === ROLES_TEMPLATE;
+        if (ref && ref.name !== SECRET_NAME && !adminRef) fail(m, `${at}: env ${e.name} reads Secret ${ref.name}, not ${SECRET_NAME}`);
+        if (ref && example && !adminRef && !exampleKeys.has(ref.key)) {
           fail(m, `${at}: env ${e.name} reads key ${ref.key}, missing from ${SECRET_EXAMPLE}`);
         }
         // A key the app can do without is optional, so a platform that leaves it out still starts the pod;
@@ -719,7 +791,7 @@ const checkK8s = (manifests: Manifest[]): string[] => {
         if (unsetOk === false && ref?.optional === true) {
           fail(m, `${at}: env ${e.name} is required by @wahooks/config: its secretKeyRef must not be optional`);
         }
-        if (e.value !== undefined && exampleKeys.has(e.name)) {
+        if (e.value !== undefined && secretNames.has(e.name)) {
           fail(m, `${at}: env ${e.name} is a secret: read it from ${SECRET_NAME}, not a literal value`);
         }
         const cm = e.valueFrom?.configMapKeyRef;
@@ -902,7 +974,7 @@ const checkK8s = (manifests: Manifest[]): string[] => {
 
   // Setup Jobs: one migration, one topic creation, both bounded and cleaned up.
   const runs = (j: Manifest & { doc: IJob }, words: string[]) =>
-    (j.doc.spec?.template.spec?.containers ?? []).some((c) => words.every((w) => (c.command ?? []).includes(w)));
+    containersOf(j.doc.spec?.template).some((c) => words.every((w) => (c.command ?? []).includes(w)));
   if (jobs.filter((j) => runs(j, ['prisma', 'migrate', 'deploy'])).length !== 1) {
     problems.push('k8s: needs exactly one Job running prisma migrate deploy');
   }
@@ -931,6 +1003,84 @@ const checkK8s = (manifests: Manifest[]): string[] => {
     if (j.doc.spec?.ttlSecondsAfterFinished === undefined) {
       fail(j, 'needs ttlSecondsAfterFinished (a finished Job blocks re-applying a new image)');
     }
+  }
+  problems.push(...checkDatabaseAccess(manifests, applied, example, exampleData));
+  return problems;
+};
+
+/** Which database URLs each workload gets (see ROLES_TEMPLATE above), and the CA to verify the server with. */
+const checkDatabaseAccess = (manifests: Manifest[], applied: Set<string>, example: Manifest | undefined, exampleData: Record<string, string>): string[] => {
+  const problems: string[] = [];
+  const fail = (m: Manifest, message: string) => problems.push(`${where(m)}: ${message}`);
+  const isDatabaseVar = (name: string) => /^DATABASE_(ADMIN_|MIGRATION_)?URL(_[A-Z_]+)?$/.test(name);
+
+  // The Secret example: one URL per role, each naming its role; no URL shared by every pod.
+  if (example) {
+    if ('DATABASE_URL' in exampleData) fail(example, 'DATABASE_URL: one URL for every pod is what the roles replace; use DATABASE_URL_<APP> and DATABASE_MIGRATION_URL');
+    for (const who of ['owner', ...DATABASE_APPS] as Array<'owner' | DatabaseApp>) {
+      const key = databaseUrlVariable(who);
+      const role = who === 'owner' ? OWNER_ROLE : APP_ROLES[who];
+      if (!(key in exampleData)) fail(example, `${key} missing: the URL of the role ${role}`);
+      else if (userOf(exampleData[key]) !== role) fail(example, `${key} connects as ${userOf(exampleData[key])}, not ${role}`);
+    }
+  }
+
+  let migrationJobs = 0;
+  let rolesJobs = 0;
+  for (const m of manifests.filter((x) => x.doc.kind === 'Deployment' || x.doc.kind === 'Job')) {
+    const template = podTemplateOf(m);
+    const init = template?.spec?.initContainers ?? [];
+    const main = template?.spec?.containers ?? [];
+    const commandOf = (c: IContainer) => (c.command ?? []).join(' ');
+    const migrates = [...init, ...main].filter((c) => /prisma migrate deploy/.test(commandOf(c)));
+    const grants = [...init, ...main].filter((c) => commandOf(c).includes(`${DB_ADMIN_JS} grant`));
+    const ensuresRoles = [...init, ...main].some((c) => commandOf(c).includes(`${DB_ADMIN_JS} ensure-roles`));
+    const rebuildOf = (c: IContainer) => Object.values(REBUILDS).find(({ app }) => (c.command ?? []).includes(rebuildEntry(app)))?.app;
+    if (migrates.length > 0 || grants.length > 0) {
+      migrationJobs++;
+      if (migrates.length !== 1 || grants.length !== 1) fail(m, 'the migration Job runs prisma migrate deploy and then db-admin grant, once each');
+      else if (!init.includes(migrates[0] as IContainer) || !main.includes(grants[0] as IContainer)) {
+        fail(m, 'prisma migrate deploy must run in an init container and db-admin grant after it: the grants cover the tables the migration adds');
+      }
+    }
+    if (ensuresRoles) {
+      rolesJobs++;
+      if (m.file !== ROLES_TEMPLATE) fail(m, `db-admin ensure-roles needs an administrator: only the one-off ${ROLES_TEMPLATE} runs it`);
+    }
+
+    for (const c of [...init, ...main]) {
+      const at = `container ${c.name}`;
+      const app = m.doc.kind === 'Deployment' ? appOf(c.command) : rebuildOf(c);
+      const dbEnv = (c.env ?? []).filter((e) => isDatabaseVar(e.name) || isDatabaseVar(e.valueFrom?.secretKeyRef?.key ?? ''));
+      // What this container may read: name → Secret key.
+      const allowed = new Map<string, string>();
+      if (app !== undefined && isDatabaseApp(app)) allowed.set('DATABASE_URL', databaseUrlVariable(app));
+      else if (migrates.includes(c) || grants.includes(c)) allowed.set(OWNER_KEY, OWNER_KEY);
+      else if (ensuresRoles && m.file === ROLES_TEMPLATE) {
+        allowed.set(ADMIN_KEY, ADMIN_KEY);
+        for (const who of ['owner', ...DATABASE_APPS] as Array<'owner' | DatabaseApp>) allowed.set(databaseUrlVariable(who), databaseUrlVariable(who));
+      }
+      for (const e of dbEnv) {
+        const key = e.valueFrom?.secretKeyRef?.key;
+        if (key === OWNER_KEY && !allowed.has(OWNER_KEY)) fail(m, `${at}: gets the owner's ${OWNER_KEY}: only the migration Job (and the roles template) may, apps never`);
+        else if (allowed.get(e.name) !== key) {
+          fail(m, `${at}: env ${e.name} from ${key ?? 'a literal'}: ${app ? `${app} connects only as its own role (DATABASE_URL from ${databaseUrlVariable(app as DatabaseApp)})` : `not a database URL this workload may have`}`);
+        }
+      }
+      if (app !== undefined && isDatabaseApp(app) && !dbEnv.some((e) => e.name === 'DATABASE_URL')) fail(m, `${at}: needs DATABASE_URL from ${databaseUrlVariable(app)}`);
+      if ((migrates.includes(c) || grants.includes(c)) && !dbEnv.some((e) => e.name === OWNER_KEY)) fail(m, `${at}: needs ${OWNER_KEY} (the owner role)`);
+      if (dbEnv.length > 0) {
+        const mount = (c.volumeMounts ?? []).find((v) => v.mountPath === POSTGRES_CA.mountPath);
+        const volume = (template?.spec?.volumes ?? []).find((v) => v.name === mount?.name);
+        if (!mount || volume?.configMap?.name !== POSTGRES_CA.configMap || volume.configMap.optional !== true) {
+          fail(m, `${at}: connects to Postgres: mount the optional ConfigMap ${POSTGRES_CA.configMap} at ${POSTGRES_CA.mountPath} (sslrootcert)`);
+        }
+      }
+    }
+  }
+  if (migrationJobs !== 1) problems.push(`k8s: needs exactly one migration Job (prisma migrate deploy, then db-admin grant), found ${migrationJobs}`);
+  if (rolesJobs !== 1 || !manifests.some((m) => m.file === ROLES_TEMPLATE && !applied.has(m.file))) {
+    problems.push(`k8s: needs the one-off ${ROLES_TEMPLATE} running db-admin ensure-roles, outside the kustomization`);
   }
   return problems;
 };
@@ -984,7 +1134,12 @@ const checkNetworkPolicies = (
 
 /** Well-formed stand-ins for the values the platform puts in wahooks-secrets. */
 const DUMMY_SECRETS: Record<string, string> = {
-  DATABASE_URL: 'postgresql://wahooks:secret@postgres.example.internal:5432/wahooks',
+  ...Object.fromEntries(
+    (['owner', ...DATABASE_APPS] as Array<'owner' | DatabaseApp>).map((who) => [
+      databaseUrlVariable(who),
+      `postgresql://${who === 'owner' ? OWNER_ROLE : APP_ROLES[who]}:secret@postgres.example.internal:5432/wahooks?sslmode=verify-full&sslrootcert=/etc/wahooks/pg-ca.pem`,
+    ]),
+  ),
   SECRETS_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
   ADMIN_API_TOKEN: 'an-admin-token-of-sufficient-length',
   INTAKE_RECORD_KEYS: 'a-record-proof-key-of-sufficient-length-0123',
@@ -1158,6 +1313,63 @@ describe('docker-compose.yml', () => {
       expect(checkCompose(broken(mutate)).join('\n')).toMatch(error);
     });
 
+    // Postgres roles: each app as its own role, the owner only in the one-shots, in order.
+    describe.each(Object.keys(APPS))('%s', (app) => {
+      const other = DATABASE_APPS.find((a) => a !== app) as DatabaseApp;
+      it.each<[string, (c: ComposeFile) => void, RegExp]>([
+        [
+          'connecting as the owner',
+          (c) => Object.assign(svc(c, app).environment as Dict, { DATABASE_URL: 'postgresql://wahooks_owner:x@postgres:5432/wahooks' }),
+          new RegExp(`${app}: connects as the owner wahooks_owner[\\s\\S]*${app}: DATABASE_URL connects as wahooks_owner, not ${app}'s own role`),
+        ],
+        [
+          "connecting as another app's role",
+          (c) => Object.assign(svc(c, app).environment as Dict, { DATABASE_URL: `postgresql://${APP_ROLES[other]}:x@postgres:5432/wahooks` }),
+          new RegExp(`${app}: DATABASE_URL connects as ${APP_ROLES[other]}, not ${app}'s own role ${APP_ROLES[app as DatabaseApp]}`),
+        ],
+        [
+          'given the owner URL as well',
+          (c) => Object.assign(svc(c, app).environment as Dict, { DATABASE_MIGRATION_URL: 'postgresql://wahooks_owner:x@postgres:5432/wahooks' }),
+          new RegExp(`${app}: gets DATABASE_MIGRATION_URL: only the database one-shots may`),
+        ],
+        [
+          'starting before the grants',
+          (c) => delete (svc(c, app).depends_on as Dict)['grants'],
+          new RegExp(`${app}: depends_on\\.grants must be service_completed_successfully`),
+        ],
+      ])(`rules: ${app} %s`, (_name, mutate, error) => {
+        expect(checkCompose(broken(mutate)).join('\n')).toMatch(error);
+      });
+    });
+
+    it.each<[string, (c: ComposeFile) => void, RegExp]>([
+      [
+        'migrating as an app role',
+        (c) => Object.assign(svc(c, 'migrate').environment as Dict, { DATABASE_MIGRATION_URL: 'postgresql://wahooks_intake:x@postgres:5432/wahooks' }),
+        /migrate: DATABASE_MIGRATION_URL must connect as wahooks_owner, got wahooks_intake/,
+      ],
+      [
+        'migrating with a DATABASE_URL of another role',
+        (c) => Object.assign(svc(c, 'migrate').environment as Dict, { DATABASE_URL: 'postgresql://wahooks:x@postgres:5432/wahooks' }),
+        /migrate: must migrate as the owner/,
+      ],
+      ['migrating before the roles exist', (c) => delete (svc(c, 'migrate').depends_on as Dict)['db-roles'], /migrate: depends_on\.db-roles must be service_completed_successfully/],
+      ['granting before the migrations', (c) => delete (svc(c, 'grants').depends_on as Dict)['migrate'], /grants: depends_on\.migrate must be service_completed_successfully/],
+      ['granting something else', (c) => Object.assign(svc(c, 'grants'), { command: ['node', 'dist/tools/db-admin/src/main.js', 'ensure-database'] }), /grants: must run db-admin grant/],
+      [
+        "a role's password on another role's URL",
+        (c) => Object.assign(svc(c, 'db-roles').environment as Dict, { DATABASE_URL_INTAKE: 'postgresql://wahooks_owner:x@postgres:5432/wahooks' }),
+        /db-roles: DATABASE_URL_INTAKE connects as wahooks_owner: its password would go to the wrong role/,
+      ],
+      [
+        'a rebuild as the owner',
+        (c) => Object.assign(svc(c, 'status-rebuild').environment as Dict, { DATABASE_URL: 'postgresql://wahooks_owner:x@postgres:5432/wahooks' }),
+        /status-rebuild: DATABASE_URL connects as wahooks_owner, not status-projector's own role/,
+      ],
+    ])('rules: %s', (_name, mutate, error) => {
+      expect(checkCompose(broken(mutate)).join('\n')).toMatch(error);
+    });
+
     it('an undefined variable without default', () => {
       const { problems } = parseCompose('services:\n  a:\n    image: "x:${TAG}"\n');
       expect(problems.join('\n')).toMatch(/\$\{TAG\} has no default/);
@@ -1181,6 +1393,7 @@ describe('k8s/', () => {
         'ConfigMap/wahooks-config',
         'Job/wahooks-migrate',
         'Job/wahooks-topics',
+        'Job/wahooks-db-roles',
         'Secret/wahooks-secrets',
         ...Object.keys(APPS).flatMap((app) => [
           `Deployment/${app}`,
@@ -1317,7 +1530,7 @@ describe('k8s/', () => {
           ((podSpec(d)['containers'] as Dict[]) ?? []).forEach((c) =>
             (c['env'] as Dict[]).forEach((e) => (((e['valueFrom'] as Dict)['secretKeyRef'] as Dict)['name'] = 'x')),
           ),
-        /Job\/wahooks-migrate: container migrate: env DATABASE_URL reads Secret x/,
+        /Job\/wahooks-migrate: container grant: env DATABASE_MIGRATION_URL reads Secret x/,
       ],
       [
         'an invalid config value',
@@ -1514,6 +1727,106 @@ describe('k8s/', () => {
       ],
     ])('rules: %s', (_name, copy, error) => {
       expect(checkK8s(copy()).join('\n')).toMatch(error);
+    });
+
+    // Postgres roles: every Deployment and rebuild reads only its own app's URL, the migration Job only the owner's.
+    const envOf = (doc: Dict, containerName?: string): Dict[] => {
+      const spec = podSpec(doc);
+      const all = [...((spec['initContainers'] as Dict[] | undefined) ?? []), ...((spec['containers'] as Dict[] | undefined) ?? [])];
+      return (all.find((c) => containerName === undefined || c['name'] === containerName)?.['env'] ?? []) as Dict[];
+    };
+    const refOf = (env: Dict[], name: string): Dict => ((env.find((e) => e['name'] === name) as Dict)['valueFrom'] as Dict)['secretKeyRef'] as Dict;
+    describe.each(Object.keys(APPS))('%s', (app) => {
+      const other = DATABASE_APPS.find((a) => a !== app) as DatabaseApp;
+      it.each<[string, (doc: Dict) => void, RegExp]>([
+        ['reading the owner key', (d) => (refOf(envOf(d), 'DATABASE_URL')['key'] = 'DATABASE_MIGRATION_URL'), new RegExp(`Deployment/${app}: container ${app}: gets the owner's DATABASE_MIGRATION_URL: only the migration Job`)],
+        [
+          "reading another app's key",
+          (d) => (refOf(envOf(d), 'DATABASE_URL')['key'] = databaseUrlVariable(other)),
+          new RegExp(`Deployment/${app}: container ${app}: env DATABASE_URL from ${databaseUrlVariable(other)}: ${app} connects only as its own role`),
+        ],
+        [
+          'given the owner URL as well',
+          (d) => envOf(d).push({ name: 'DATABASE_MIGRATION_URL', valueFrom: { secretKeyRef: { name: 'wahooks-secrets', key: 'DATABASE_MIGRATION_URL' } } }),
+          new RegExp(`Deployment/${app}: container ${app}: gets the owner's DATABASE_MIGRATION_URL`),
+        ],
+        [
+          "without the Postgres CA",
+          (d) => ((container(d)['volumeMounts'] as Dict[]).find((v) => v['mountPath'] === '/etc/wahooks') as Dict)['mountPath'] = '/etc/other',
+          new RegExp(`Deployment/${app}: container ${app}: connects to Postgres: mount the optional ConfigMap wahooks-postgres-ca at /etc/wahooks`),
+        ],
+      ])(`rules: ${app} %s`, (_name, mutate, error) => {
+        expect(checkK8s(broken('Deployment', app, mutate)).join('\n')).toMatch(error);
+      });
+    });
+
+    it.each(Object.keys(REBUILDS))('rules: %s reading the owner key', (name) => {
+      const copy = broken('Job', name, (d) => (refOf(envOf(d), 'DATABASE_URL')['key'] = 'DATABASE_MIGRATION_URL'));
+      expect(checkK8s(copy).join('\n')).toMatch(new RegExp(`Job/${name}: container rebuild: gets the owner's DATABASE_MIGRATION_URL`));
+    });
+
+    it.each<[string, string, string, (doc: Dict) => void, RegExp]>([
+      [
+        "the migration Job with an app's URL",
+        'Job',
+        'wahooks-migrate',
+        (d) => (refOf(envOf(d, 'migrate'), 'DATABASE_MIGRATION_URL')['key'] = 'DATABASE_URL_INTAKE'),
+        /Job\/wahooks-migrate: container migrate: env DATABASE_MIGRATION_URL from DATABASE_URL_INTAKE: not a database URL this workload may have/,
+      ],
+      [
+        'the grants before the migration',
+        'Job',
+        'wahooks-migrate',
+        (d) => {
+          const spec = podSpec(d);
+          [spec['initContainers'], spec['containers']] = [spec['containers'], spec['initContainers']];
+        },
+        /Job\/wahooks-migrate: prisma migrate deploy must run in an init container and db-admin grant after it/,
+      ],
+      [
+        'a migration without the grants',
+        'Job',
+        'wahooks-migrate',
+        (d) => (((podSpec(d)['containers'] as Dict[])[0] as Dict)['command'] = ['node', 'dist/tools/db-admin/src/main.js', 'ensure-database']),
+        /Job\/wahooks-migrate: the migration Job runs prisma migrate deploy and then db-admin grant, once each/,
+      ],
+      [
+        'one database URL shared by every pod',
+        'Secret',
+        'wahooks-secrets',
+        (d) => ((d['stringData'] as Dict)['DATABASE_URL'] = 'postgresql://wahooks:x@h/wahooks'),
+        /Secret\/wahooks-secrets: DATABASE_URL: one URL for every pod is what the roles replace/,
+      ],
+      [
+        "an app's URL naming another role",
+        'Secret',
+        'wahooks-secrets',
+        (d) => ((d['stringData'] as Dict)['DATABASE_URL_INBOUND_REPLY'] = 'postgresql://wahooks_owner:x@h/wahooks'),
+        /Secret\/wahooks-secrets: DATABASE_URL_INBOUND_REPLY connects as wahooks_owner, not wahooks_inbound_reply/,
+      ],
+      [
+        'ensure-roles in an applied Job',
+        'Job',
+        'wahooks-topics',
+        (d) => (((podSpec(d)['containers'] as Dict[])[0] as Dict)['command'] = ['node', 'dist/tools/db-admin/src/main.js', 'ensure-roles']),
+        /Job\/wahooks-topics: db-admin ensure-roles needs an administrator: only the one-off k8s\/base\/job-db-roles\.yaml runs it/,
+      ],
+      [
+        "the administrator's Secret in a Deployment",
+        'Deployment',
+        'intake',
+        (d) => (refOf(envOf(d), 'DATABASE_URL')['name'] = 'wahooks-db-admin'),
+        /Deployment\/intake: container intake: env DATABASE_URL reads Secret wahooks-db-admin, not wahooks-secrets/,
+      ],
+      [
+        'a database URL in a ConfigMap',
+        'ConfigMap',
+        'wahooks-config',
+        (d) => ((d['data'] as Dict)['DATABASE_URL'] = 'postgresql://wahooks_intake:x@h/wahooks'),
+        /ConfigMap\/wahooks-config: holds DATABASE_URL, a secret/,
+      ],
+    ])('rules: %s', (_name, kind, name, mutate, error) => {
+      expect(checkK8s(broken(kind, name, mutate)).join('\n')).toMatch(error);
     });
 
     it('rules: the Secret example applied by the kustomization', () => {

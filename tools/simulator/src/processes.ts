@@ -3,6 +3,8 @@ import { createWriteStream, existsSync, WriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 
+import { databaseUrlFor, isDatabaseApp } from '@wahooks/config';
+
 import { sleep } from './http';
 
 /** The workspace root, from the built tool (dist/tools/simulator/src) or its sources (tests). */
@@ -89,7 +91,15 @@ export class ManagedApp {
     this.log.write(`\n==== start #${this.starts} at ${new Date().toISOString()} ====\n`);
     const child = spawn(process.execPath, [resolve(ROOT, `dist/apps/${this.name}/src/main.js`)], {
       cwd: ROOT,
-      env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn', ...(typeof this.env === 'function' ? this.env() : this.env), ...ports },
+      env: {
+        ...process.env,
+        NODE_OPTIONS: '',
+        LOG_LEVEL: 'warn',
+        // As in production, each app connects as its own database role (DATABASE_URL here is the administrator's).
+        ...(isDatabaseApp(this.name) ? { DATABASE_URL: databaseUrlFor(this.name, process.env) } : {}),
+        ...(typeof this.env === 'function' ? this.env() : this.env),
+        ...ports,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;

@@ -4,7 +4,7 @@ import { APP_CONFIG, AppConfig } from '@wahooks/config';
 import { EgressModule, OutboundHttp } from '@wahooks/egress';
 import { EventStore } from '@wahooks/event-store';
 import { OutboxModule } from '@wahooks/outbox';
-import { TenancyModule } from '@wahooks/tenancy';
+import { TenancyReadModule } from '@wahooks/tenancy';
 
 import { FallbackController } from './fallback.controller';
 import { FallbackConsumer } from './fallback.consumer';
@@ -41,7 +41,7 @@ const smsProvider = {
 
 /** Error-code policies and their side effects: consumers, SMS dispatch, time-based fallback, read API, rebuild. */
 @Module({
-  imports: [TenancyModule, OutboxModule, EgressModule],
+  imports: [TenancyReadModule, OutboxModule, EgressModule],
   controllers: [FallbackController, FallbackConsumer],
   providers: [
     EventStore,

@@ -4,7 +4,7 @@ import { APP_CONFIG, AppConfig } from '@wahooks/config';
 import { EgressModule } from '@wahooks/egress';
 import { EventStore } from '@wahooks/event-store';
 import { OutboxModule } from '@wahooks/outbox';
-import { TenancyModule } from '@wahooks/tenancy';
+import { TenancyReadModule } from '@wahooks/tenancy';
 
 import { AddressBookProjector } from './address-book.projector';
 import { AddressBookRepository } from './address-book.repository';
@@ -34,7 +34,7 @@ const mediaStorage = {
 
 /** Inbound customer messages and the business's address book: consumer, projections, media downloads, read API, rebuild. Needs Prisma, config, metrics. */
 @Module({
-  imports: [TenancyModule, OutboxModule, EgressModule],
+  imports: [TenancyReadModule, OutboxModule, EgressModule],
   controllers: [InboundController, InboundConsumer],
   providers: [
     EventStore,

@@ -65,4 +65,9 @@ describe('loadConfig', () => {
     });
     expect(loadConfig(valid).inbound.storage).toEqual({ kind: 'fs' });
   });
+
+  it('passes a verify-full URL with its CA file through untouched (node-postgres reads sslmode and sslrootcert from it)', () => {
+    const url = 'postgresql://wahooks_intake:pw@db.example.internal:5432/wahooks?sslmode=verify-full&sslrootcert=/etc/wahooks/pg-ca.pem';
+    expect(loadConfig({ ...valid, DATABASE_URL: url }).database.url).toBe(url);
+  });
 });

@@ -8,3 +8,4 @@ export { loadKafkaConfig } from './kafka.config';
 export type { KafkaConfig } from './kafka.config';
 export { parseEgressAllowEntry } from './egress.config';
 export type { EgressAllowEntry, EgressConfig } from './egress.config';
+export * from './database-roles';

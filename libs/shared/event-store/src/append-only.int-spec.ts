@@ -1,9 +1,14 @@
 import { Client } from 'pg';
 
+import { testDatabaseUrl } from '@wahooks/testing';
+
 import { EventStore } from './event-store';
 import { event, freshTenant, inTx, testPrisma } from './event-store.test-kit';
 
-const url = process.env['DATABASE_URL'] ?? '';
+// The owner role: it owns events and holds every privilege on it, so only the
+// trigger stands between it and history. The app roles are refused earlier, by
+// their privileges (tools/db-admin/src/least-privilege.int-spec.ts).
+const url = testDatabaseUrl('owner');
 const prisma = testPrisma(url);
 const store = new EventStore();
 // A plain driver connection, as an operator's psql session would be.

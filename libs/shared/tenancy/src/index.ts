@@ -7,4 +7,5 @@ export * from './tenancy-error.filter';
 export * from './tenancy.module';
 export * from './tenant-admin.service';
 export * from './tenant-directory';
+export { TenantRepository } from './tenant.repository';
 export * from './tenant.types';

@@ -30,3 +30,12 @@ export class TenantAdminApiModule {
     };
   }
 }
+
+/**
+ * What the consumer services need of the registry: the API-key guard of their
+ * read APIs and existence checks. No TenantDirectory (it reloads every tenant
+ * and decrypts their Meta app secrets every TENANT_CACHE_TTL_MS), so their
+ * database roles need no access to tenant_app_secrets (docs/security.md).
+ */
+@Module({ providers: [TenantRepository, ApiKeyGuard], exports: [TenantRepository, ApiKeyGuard] })
+export class TenancyReadModule {}

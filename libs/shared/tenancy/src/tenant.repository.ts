@@ -23,6 +23,11 @@ export class TenantRepository {
     return this.prisma.tenant.findMany({ include: withRelations, orderBy: { id: 'asc' } });
   }
 
+  /** Whether the tenant exists (services other than the intake: no secrets read). */
+  async exists(id: string): Promise<boolean> {
+    return (await this.prisma.tenant.findUnique({ where: { id }, select: { id: true } })) !== null;
+  }
+
   findById(id: string): Promise<TenantRow | null> {
     return this.prisma.tenant.findUnique({ where: { id }, include: withRelations });
   }

@@ -2,6 +2,10 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 
+import { isDatabaseApp } from '@wahooks/config';
+
+import { testDatabaseUrl } from './test-env';
+
 const ROOT = resolve(__dirname, '../../../..');
 
 export async function freePort(): Promise<number> {
@@ -24,7 +28,8 @@ const PRIVATE_PORT_APPS = new Set(['intake']);
 
 /**
  * A built app (dist/apps/<name>) as a real child process, as it runs in
- * production: tests can SIGKILL it mid-batch and start it again.
+ * production (connected to Postgres as its own role): tests can SIGKILL it
+ * mid-batch and start it again.
  */
 export class SpawnedApp {
   private child: ChildProcess | undefined;
@@ -54,7 +59,14 @@ export class SpawnedApp {
     const ports = { HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', ...(adminPort === port ? {} : { ADMIN_HTTP_PORT: String(adminPort), ADMIN_HTTP_HOST: '127.0.0.1' }) };
     this.child = spawn(process.execPath, [resolve(ROOT, `dist/apps/${this.name}/src/main.js`)], {
       cwd: ROOT,
-      env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn', ...this.env, ...ports },
+      env: {
+        ...process.env,
+        NODE_OPTIONS: '',
+        LOG_LEVEL: 'warn',
+        ...(isDatabaseApp(this.name) ? { DATABASE_URL: testDatabaseUrl(this.name) } : {}),
+        ...this.env,
+        ...ports,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (b: Buffer) => {

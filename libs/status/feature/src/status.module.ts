@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 
 import { EventStore } from '@wahooks/event-store';
 import { OutboxModule } from '@wahooks/outbox';
-import { TenancyModule } from '@wahooks/tenancy';
+import { TenancyReadModule } from '@wahooks/tenancy';
 
 import { MessageQueryRepository } from './message-query.repository';
 import { MessageStatusRepository } from './message-status.repository';
@@ -15,7 +15,7 @@ import { StatusRebuilder } from './status-rebuilder.service';
 
 /** The status ledger: consumers, projection, read API, stall detection, rebuild. Needs Prisma, config, metrics. */
 @Module({
-  imports: [TenancyModule, OutboxModule],
+  imports: [TenancyReadModule, OutboxModule],
   controllers: [MessagesController, StatusConsumer],
   providers: [EventStore, MessageStatusRepository, MessageQueryRepository, StatusProjector, StatusProjection, StatusIngestService, StallDetector, StatusRebuilder],
   exports: [StatusIngestService, StallDetector, StatusRebuilder, OutboxModule],

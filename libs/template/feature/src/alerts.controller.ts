@@ -2,7 +2,7 @@ import { BadRequestException, Body, Controller, Get, Inject, NotFoundException, 
 
 import { APP_CONFIG, AppConfig } from '@wahooks/config';
 import { OutboundHttp } from '@wahooks/egress';
-import { AdminAction, AdminTokenGuard, ApiKeyGuard, AuthTenant, TenancyErrorFilter, TenantAdminService } from '@wahooks/tenancy';
+import { AdminAction, AdminTokenGuard, ApiKeyGuard, AuthTenant, TenancyError, TenancyErrorFilter, TenantRepository } from '@wahooks/tenancy';
 
 import { AlertEndpointRepository } from './alert-endpoint.repository';
 import { AlertRepository } from './alert.repository';
@@ -59,7 +59,7 @@ export class AlertsController {
 @UseFilters(TenancyErrorFilter)
 export class AlertEndpointAdminController {
   constructor(
-    private readonly tenants: TenantAdminService,
+    private readonly tenants: TenantRepository,
     private readonly endpoints: AlertEndpointRepository,
     private readonly outbound: OutboundHttp,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -70,7 +70,7 @@ export class AlertEndpointAdminController {
   async put(@Param('id') tenantId: string, @Body() body: PutAlertEndpointBody) {
     const check = this.outbound.checkUrl(body.url, { allowPlainHttp: this.config.env === 'development' });
     if (!check.ok) throw new BadRequestException({ code: 'ALERT_URL_NOT_ALLOWED', message: `url: ${check.message}`, reason: check.reason });
-    await this.tenants.get(tenantId);
+    if (!(await this.tenants.exists(tenantId))) throw new TenancyError('TENANT_NOT_FOUND', `tenant ${tenantId} does not exist`);
     return this.endpoints.put(tenantId, check.url.href, body.signingSecret);
   }
 }

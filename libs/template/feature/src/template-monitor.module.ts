@@ -3,7 +3,7 @@ import { Module } from '@nestjs/common';
 import { EgressModule } from '@wahooks/egress';
 import { EventStore } from '@wahooks/event-store';
 import { OutboxModule } from '@wahooks/outbox';
-import { AdminTokenGuard, TenancyModule } from '@wahooks/tenancy';
+import { AdminTokenGuard, TenancyReadModule } from '@wahooks/tenancy';
 
 import { AlertDispatcher } from './alert-dispatcher.service';
 import { AlertEndpointRepository } from './alert-endpoint.repository';
@@ -20,7 +20,7 @@ import { WabaHealthController } from './waba-health.controller';
 
 /** Templates, numbers and account health: consumer, projections, alerts and their delivery, read API, rebuild. Needs Prisma, config, metrics. */
 @Module({
-  imports: [TenancyModule, OutboxModule, EgressModule],
+  imports: [TenancyReadModule, OutboxModule, EgressModule],
   controllers: [MonitorConsumer, TemplatesController, WabaHealthController, AlertsController, AlertEndpointAdminController],
   providers: [
     EventStore,
