@@ -36,12 +36,37 @@ export class KafkaTopicAdmin {
         })),
       });
     } catch (error) {
+      // Created, but the wait for leaders gave up early (a loaded broker answers "This server does
+      // not host this topic-partition" for a while), or another replica created them first: fine
+      // once every one is listed and has leaders.
+      if (await this.settled(missing.map((s) => this.namespace.physical(s.name)))) {
+        this.log.info({ topics: missing.map((s) => this.namespace.physical(s.name)) }, 'topics exist now (created here or by another process)');
+        return missing.map((s) => this.namespace.physical(s.name));
+      }
       const names = missing.map((s) => this.namespace.physical(s.name)).join(', ');
       throw new Error(`topics ${names} are missing and could not be created (${error instanceof Error ? error.message : String(error)}); create them with kafka-admin create-topics`, { cause: error });
     }
     const created = missing.map((s) => this.namespace.physical(s.name));
     this.log.info({ topics: created }, 'created topics');
     return created;
+  }
+
+  /** Whether every topic of `names` is listed with a leader on each partition, within about 10 s. */
+  private async settled(names: string[]): Promise<boolean> {
+    const admin = await this.connect();
+    for (let i = 0; i < 20; i++) {
+      try {
+        const listed = new Set(await admin.listTopics());
+        if (names.every((n) => listed.has(n))) {
+          const { topics } = await admin.fetchTopicMetadata({ topics: names });
+          if (topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return true;
+        }
+      } catch {
+        // not yet
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    return false;
   }
 
   /** The next offset to be written on each partition of a topic, now. */

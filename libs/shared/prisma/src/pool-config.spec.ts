@@ -28,6 +28,7 @@ describe('DATABASE_URL with sslmode=verify-full', () => {
       KAFKA_BROKERS: '127.0.0.1:9092',
       SECRETS_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
       ADMIN_API_TOKEN: 'a-long-enough-admin-token',
+      INTAKE_RECORD_KEYS: 'a-record-proof-key-of-32-characters-or-more',
     }).database;
   const sslOf = (url: string) =>
     (new Client(boundedPoolConfig(database(url))) as unknown as { connectionParameters: { ssl: unknown; host: string; user: string } })
