@@ -17,11 +17,12 @@ import { fallbackSuite } from './suites/fallback.suite';
 import { growthSuite } from './suites/growth.suite';
 import { inboundSuite } from './suites/inbound.suite';
 import { intakeSuite } from './suites/intake.suite';
+import { pipelineSuite } from './suites/pipeline.suite';
 import { statusSuite } from './suites/status.suite';
 import { templateSuite } from './suites/template.suite';
 
 /** Every suite, in run order. Add new services' suites here. */
-export const SUITES: Suite[] = [intakeSuite, statusSuite, inboundSuite, fallbackSuite, templateSuite, growthSuite];
+export const SUITES: Suite[] = [intakeSuite, statusSuite, inboundSuite, fallbackSuite, templateSuite, growthSuite, pipelineSuite];
 
 export interface BenchOutput {
   date: string;
