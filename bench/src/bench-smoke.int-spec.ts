@@ -116,7 +116,8 @@ describe('npm run bench -- --smoke', () => {
     const { result, markdown } = await smoke('pipeline', ['--suite', 'pipeline']);
     const pipeline = result.suites.find((s) => s.id === 'pipeline')!;
     expect(result.suites.map((s) => s.id)).toEqual(['pipeline']);
-    const { figures, runs, notes } = pipeline.report;
+    const { figures, runs, notes, failures } = pipeline.report;
+    expect(failures).toEqual([]);
     expect(figures.map((f) => f.name)).toEqual([
       expect.stringMatching(/^Whole-suite CPU per Meta event .* at 50 webhooks\/s$/),
       expect.stringMatching(/^Intake ack p99 at 1,000 webhooks\/s/),

@@ -73,6 +73,9 @@ export async function main(argv: string[]): Promise<number> {
     writeFileSync(options.json, JSON.stringify(output, null, 2));
     log(`[bench] results written to ${options.json}`);
   }
+  const failed = output.suites.flatMap((s) => (s.report.failures ?? []).map((f) => `${s.id}: ${f}`));
+  for (const f of failed) log(`[bench] FAILED ${f}`);
+  if (failed.length > 0) return 1;
   const missed = output.suites.flatMap((s) => s.report.figures.filter((f) => !f.pass && !f.reference));
   return options.strict && missed.length > 0 ? 1 : 0;
 }

@@ -258,7 +258,8 @@ export async function runPipelineAt(ctx: BenchContext, db: Client, spec: Pipelin
       pace: 'webhooks',
       startAt,
       timeoutMs: 5000,
-      giveUpAfterMs: 300_000,
+      // Meta retries for days; a run gives up when it would stop waiting for the projections anyway.
+      giveUpAfterMs: waitLimitMs(spec),
       apiKeys: new Map(creds.tenants.map((t) => [t.id, t.apiKey])),
       platformSecret: String(ctx.env['PLATFORM_APP_SECRETS'] ?? '').split(',')[0]?.trim() || undefined,
       log: (line) => ctx.log(`[bench] pipeline ${runId}: ${line}`),
@@ -349,6 +350,9 @@ interface Probe {
 
 const SERVICES: Service[] = ['status-projector', 'fallback-trigger', 'template-monitor', 'inbound-reply'];
 
+/** How long a run waits for a delivery to be acknowledged, and for the projections after the last ack: 2 minutes + 10 s per second of traffic. */
+const waitLimitMs = (spec: PipelineRunSpec): number => 120_000 + 10_000 * (spec.durationS + spec.warmupS);
+
 /**
  * Waits until every projection holds the oracle's state. The clock is the
  * completeness probe (counts in Postgres, every 100 ms: cheap, and read by
@@ -359,7 +363,7 @@ const SERVICES: Service[] = ['status-projector', 'fallback-trigger', 'template-m
  * are re-read every 100 ms until they match, and the catch-up ends there.
  */
 async function waitCaughtUp(ctx: BenchContext, runId: string, db: Client, oracle: Oracle, creds: Credentials, suite: Suite, meter: PipelineMeter, spec: PipelineRunSpec): Promise<Probe> {
-  const limitMs = 120_000 + 10_000 * (spec.durationS + spec.warmupS);
+  const limitMs = waitLimitMs(spec);
   const started = performance.now();
   const snapshot = async (timedBy: string): Promise<Probe> => {
     const caughtAt = performance.now();

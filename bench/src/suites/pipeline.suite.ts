@@ -129,13 +129,17 @@ interface SearchResult {
   steps: PipelineRun[];
 }
 
-/** Bracket from the fixed rates, then bisect (or double while everything passes), at most SEARCH_STEPS runs. */
-async function search(ctx: BenchContext, runs: PipelineRun[], run: (rate: number) => Promise<PipelineRun>): Promise<SearchResult> {
+/**
+ * Bracket from the fixed rates, then bisect (or double while everything
+ * passes), at most SEARCH_STEPS runs. A rate whose run failed counts as not
+ * sustainable.
+ */
+async function search(ctx: BenchContext, runs: PipelineRun[], failedRates: number[], run: (rate: number) => Promise<PipelineRun | undefined>): Promise<SearchResult> {
   const steps: PipelineRun[] = [];
   const bracket = (): { lo: number; hi: number | undefined } => {
     const all = [...runs, ...steps];
     const lo = Math.max(0, ...all.filter((r) => r.sustainable).map((r) => r.spec.rate));
-    const above = all.filter((r) => !r.sustainable && r.spec.rate > lo).map((r) => r.spec.rate);
+    const above = [...all.filter((r) => !r.sustainable).map((r) => r.spec.rate), ...failedRates].filter((rate) => rate > lo);
     return { lo, hi: above.length ? Math.min(...above) : undefined };
   };
   if (!ctx.options.search) return { skipped: true, ...(({ lo, hi }) => ({ highest: lo, lowestFailing: hi }))(bracket()), steps };
@@ -148,14 +152,17 @@ async function search(ctx: BenchContext, runs: PipelineRun[], run: (rate: number
       next = Math.round((lo + hi) / 2 / SEARCH_STEP_ROUNDING) * SEARCH_STEP_ROUNDING;
       if (next <= lo || next >= hi) break;
     }
+    if (next <= 0) break;
     ctx.log(`[bench] pipeline search: ${int(lo)}/s sustainable, ${hi === undefined ? 'nothing above failed yet' : `${int(hi)}/s not`}; trying ${int(next)}/s`);
-    steps.push(await run(next));
+    const step = await run(next);
+    if (step) steps.push(step);
   }
   const { lo, hi } = bracket();
   return { skipped: false, highest: lo, lowestFailing: hi, steps };
 }
 
 function figures(ctx: BenchContext, runs: PipelineRun[], found: SearchResult): Figure[] {
+  if (runs.length === 0) return [{ name: 'Every run of the pipeline suite', target: 'completes with the oracle\'s state', measured: 'none did (see Failed runs)', pass: false }];
   const at = runs.find((r) => r.spec.kind === 'fixed' && r.spec.rate === FIGURE_RATE);
   const sustainable = runs.filter((r) => r.sustainable);
   const best = sustainable.reduce<PipelineRun | undefined>((a, b) => (!a || b.metaEventsPerSecond > a.metaEventsPerSecond ? b : a), undefined);
@@ -245,12 +252,29 @@ export const pipelineSuite: Suite = {
     const db = new Client({ connectionString: ctx.env['DATABASE_URL'] });
     await db.connect();
     try {
-      const spec = (rate: number, kind: PipelineRunSpec['kind']): PipelineRunSpec => ({ rate, durationS: o.pipelineDurationS, warmupS: o.warmupS, kind, nodeOptions: o.serviceNodeOptions });
+      const failures: string[] = [];
+      const failedRates: number[] = [];
+      // A run that fails (the oracle's state not reached, a crash) is reported and the others still run; the bench exits 1.
+      const attempt = async (rate: number, kind: PipelineRunSpec['kind']): Promise<PipelineRun | undefined> => {
+        try {
+          return await runPipelineAt(ctx, db, { rate, durationS: o.pipelineDurationS, warmupS: o.warmupS, kind, nodeOptions: o.serviceNodeOptions });
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          ctx.log(`[bench] pipeline ${int(rate)} webhooks/s FAILED: ${message}`);
+          failures.push(`${int(rate)} webhooks/s${kind === 'search' ? ' (search)' : ''}: ${message}`);
+          failedRates.push(rate);
+          return undefined;
+        }
+      };
       const runs: PipelineRun[] = [];
-      for (const rate of o.pipelineRates) runs.push(await runPipelineAt(ctx, db, spec(rate, 'fixed')));
-      const found = await search(ctx, runs, (rate) => runPipelineAt(ctx, db, spec(rate, 'search')));
+      for (const rate of o.pipelineRates) {
+        const run = await attempt(rate, 'fixed');
+        if (run) runs.push(run);
+      }
+      const found = await search(ctx, runs, failedRates, (rate) => attempt(rate, 'search'));
       const all = [...runs, ...found.steps];
       return {
+        failures,
         figures: figures(ctx, all, found),
         runs: all.map(runRow),
         notes: [
