@@ -207,6 +207,17 @@ function figures(ctx: BenchContext, runs: PipelineRun[], found: SearchResult): F
   ];
 }
 
+const COLUMNS = [
+  '**Columns.**',
+  [
+    '- *First table* (the intake\'s side): ack latency percentiles of the measured webhooks from their scheduled send time; "2xx" acknowledged webhooks, "non-2xx" attempts answered otherwise, "errors" attempts unanswered (timeout, connection error); records per produce request of the intake (mean ms per produce) from its /metrics; average cores of the intake, the broker and the bench (sender and fakes) over the window.',
+    '- *Pipeline*: webhooks measured and the Meta events in them; acked (webhooks answered 2xx), refused (attempts answered non-2xx), unanswered (attempts timed out or cut), retried (attempts after the first); ack p50/p99/max from the scheduled send; sender lag p99 (how late the bench itself started a POST, part of the latency); when the last ack came, counted from the measured start; the catch-up after it; Meta events/s end to end; whole-suite CPU per Meta event, and that cost against the first row; sustainable, or what missed.',
+    '- *CPU per Meta event*: ms of CPU of each process over the window ÷ the measured Meta events; "whole suite" sums the five services, the broker and Postgres (all processes), with its average cores; "rest of the machine" is in cores.',
+    '- *Peak memory*: VmHWM of each service\'s process.',
+    '- *Traffic and verification*: what was sent (platform-URL POSTs, re-sends and send acknowledgements count the whole plan, warm-up included), the status projector\'s failed answers to the send acknowledgements, what the oracle expects, what timed the catch-up, and the oracle\'s full comparison.',
+  ].join('\n'),
+];
+
 function methodNotes(ctx: BenchContext, runs: PipelineRun[], found: SearchResult): string[] {
   const o = ctx.options;
   const first = runs[0];
@@ -286,6 +297,7 @@ export const pipelineSuite: Suite = {
           memoryTable(all, o.serviceNodeOptions),
           '**Traffic and verification:**',
           trafficTable(all),
+          ...COLUMNS,
           ...methodNotes(ctx, all, found),
         ],
         artifacts: [],
