@@ -31,6 +31,8 @@ export interface BenchOptions {
   pipelineRates: number[];
   /** Pipeline suite: measured seconds per rate (--duration as given, else 20). */
   pipelineDurationS: number;
+  /** Pipeline suite: unmeasured seconds of traffic before each rate's window (--warmup as given, else 10: five cold processes). */
+  pipelineWarmupS: number;
   /** Pipeline suite: search for the highest sustainable rate after the fixed ones. */
   search: boolean;
   /** Pipeline suite: NODE_OPTIONS of every service (e.g. the manifests' --max-old-space-size=384). */
@@ -54,6 +56,7 @@ export const USAGE = `usage: node dist/bench/src/main.js [options]   (npm run be
   pipeline suite (--suite pipeline): every service in its own process, the simulator's traffic open loop
   --rates <r,r>         its fixed rates in webhooks/s (default 500,1000,2000)
   --duration <s>        its measured seconds per rate (default 20)
+  --warmup <s>          its unmeasured seconds of the same traffic first (default 10)
   --no-search           skip the search for the highest sustainable rate
   --node-options <opts> NODE_OPTIONS of its services, e.g. "--max-old-space-size=384" (env BENCH_NODE_OPTIONS)
 `;
@@ -85,6 +88,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     strict: false,
     pipelineRates: smoke ? [50] : [500, 1000, 2000],
     pipelineDurationS: smoke ? 3 : env['BENCH_DURATION_S'] ? number('BENCH_DURATION_S', env['BENCH_DURATION_S']) : 20,
+    pipelineWarmupS: smoke ? 0.5 : env['BENCH_WARMUP_S'] ? number('BENCH_WARMUP_S', env['BENCH_WARMUP_S']) : 10,
     search: !smoke,
     serviceNodeOptions: env['BENCH_NODE_OPTIONS'] || undefined,
   };
@@ -101,6 +105,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
       case '--warmup': {
         const v = next();
         options.warmupS = v === '0' ? 0 : number(arg, v);
+        options.pipelineWarmupS = options.warmupS;
         break;
       }
       case '--rounds':
