@@ -100,6 +100,8 @@ export interface PipelineRun {
   ack: AckStats;
   /** The send acknowledgements' attempts (to the status projector) not answered 2xx, by label; warm-up included. */
   acceptedFailed: Record<string, number>;
+  /** Their latency from the scheduled send to the 2xx, retries included; warm-up included. */
+  acceptedLatencyMs: LatencySummary;
   /** Mean records per produce request of the intake, and mean ms per produce, during the window. */
   produce?: { recordsPerProduce: number; produceMs?: number };
   /** Measured start → last acknowledgement (any delivery, warm-up ones included). */
@@ -218,6 +220,7 @@ export async function runPipelineAt(ctx: BenchContext, db: Client, spec: Pipelin
     const ack: Omit<AckStats, 'latencyMs' | 'sendLagMs'> = { webhooks: 0, acked: 0, refused: 0, noAnswer: 0, retried: 0, outcomes: {} };
     const events = { statuses: 0, inbound: 0, management: 0 };
     const acceptedFailed: Record<string, number> = {};
+    const acceptedLatencies = new LatencyRecorder();
     let warmFailures = 0;
     let lastAckAt = 0;
     // Each measured webhook's Meta events, counted before the clock starts; the first ones are the warm-up.
@@ -227,6 +230,7 @@ export async function runPipelineAt(ctx: BenchContext, db: Client, spec: Pipelin
       if (s.outcome === 'acked') lastAckAt = Math.max(lastAckAt, s.settledAt);
       if (!isWebhook(d)) {
         for (const label of s.failed) acceptedFailed[label] = (acceptedFailed[label] ?? 0) + 1;
+        if (s.outcome === 'acked') acceptedLatencies.record(s.settledAt - s.dueAt);
         return;
       }
       const e = measured.get(d.seq);
@@ -311,6 +315,7 @@ export async function runPipelineAt(ctx: BenchContext, db: Client, spec: Pipelin
       startupMs,
       ack: { ...ack, latencyMs, sendLagMs: lags.summary() },
       acceptedFailed,
+      acceptedLatencyMs: acceptedLatencies.summary(),
       lastAckS: (lastAckAt - measuredFrom) / 1000,
       catchUpS,
       timedBy: probe.timedBy,

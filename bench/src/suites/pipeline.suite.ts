@@ -106,12 +106,12 @@ function memoryTable(runs: PipelineRun[], nodeOptions: string | undefined): stri
 
 function trafficTable(runs: PipelineRun[]): string {
   return [
-    '| Rate | Tenants | Webhooks measured (+ warm-up) | Statuses / inbound messages / management changes | In the plan: platform-URL POSTs / byte-identical re-sends / send acknowledgements | Send acknowledgements: failed attempts | Oracle: outbound / inbound messages (media) / templates / SMS | Catch-up timed by | Full comparison |',
+    '| Rate | Tenants | Webhooks measured (+ warm-up) | Statuses / inbound messages / management changes | In the plan: platform-URL POSTs / byte-identical re-sends / send acknowledgements | Send acknowledgements: p50 / p99 ms from the scheduled send; failed attempts | Oracle: outbound / inbound messages (media) / templates / SMS | Catch-up timed by | Full comparison |',
     '|---|--:|--:|--:|--:|--:|--:|---|---|',
     ...runs.map((r) => {
       const t = r.traffic;
       const v = r.verify;
-      return `| ${label(r)} | ${t.tenants} | ${int(t.webhooks)} (+ ${int(t.warmupWebhooks)}) | ${int(t.statuses)} / ${int(t.inbound)} / ${int(t.management)} | ${int(t.platform)} / ${int(t.duplicates)} / ${int(t.accepted)} | ${acceptedFailures(r)} | ${int(t.oracle.messages)} / ${int(t.oracle.inbound)} (${int(t.oracle.media)}) / ${int(t.oracle.templates)} / ${int(t.oracle.smsFallbacks)} | ${r.timedBy} | 0 differences (${int(v.checked.messages)} messages, ${int(v.checked.inbound)} inbound, ${int(v.checked.media)} media bytes, ${int(v.sms.sent)} SMS, ${v.rounds} round${v.rounds > 1 ? 's' : ''}, ${(v.elapsedMs / 1000).toFixed(1)} s) |`;
+      return `| ${label(r)} | ${t.tenants} | ${int(t.webhooks)} (+ ${int(t.warmupWebhooks)}) | ${int(t.statuses)} / ${int(t.inbound)} / ${int(t.management)} | ${int(t.platform)} / ${int(t.duplicates)} / ${int(t.accepted)} | ${ms(r.acceptedLatencyMs.p50)} / ${ms(r.acceptedLatencyMs.p99)}; ${acceptedFailures(r)} | ${int(t.oracle.messages)} / ${int(t.oracle.inbound)} (${int(t.oracle.media)}) / ${int(t.oracle.templates)} / ${int(t.oracle.smsFallbacks)} | ${r.timedBy} | 0 differences (${int(v.checked.messages)} messages, ${int(v.checked.inbound)} inbound, ${int(v.checked.media)} media bytes, ${int(v.sms.sent)} SMS, ${v.rounds} round${v.rounds > 1 ? 's' : ''}, ${(v.elapsedMs / 1000).toFixed(1)} s) |`;
     }),
   ].join('\n');
 }
@@ -214,7 +214,7 @@ const COLUMNS = [
     '- *Pipeline*: webhooks measured and the Meta events in them; acked (webhooks answered 2xx), refused (attempts answered non-2xx), unanswered (attempts timed out or cut), retried (attempts after the first); ack p50/p99/max from the scheduled send; sender lag p99 (how late the bench itself started a POST, part of the latency); when the last ack came, counted from the measured start; the catch-up after it; Meta events/s end to end; whole-suite CPU per Meta event, and that cost against the first row; sustainable, or what missed.',
     '- *CPU per Meta event*: ms of CPU of each process over the window ÷ the measured Meta events; "whole suite" sums the five services, the broker and Postgres (all processes), with its average cores; "rest of the machine" is in cores.',
     '- *Peak memory*: VmHWM of each service\'s process.',
-    '- *Traffic and verification*: what was sent (platform-URL POSTs, re-sends and send acknowledgements count the whole plan, warm-up included), the status projector\'s failed answers to the send acknowledgements, what the oracle expects, what timed the catch-up, and the oracle\'s full comparison.',
+    '- *Traffic and verification*: what was sent (platform-URL POSTs, re-sends and send acknowledgements count the whole plan, warm-up included), how fast the status projector acknowledged the send acknowledgements and what it failed, what the oracle expects, what timed the catch-up, and the oracle\'s full comparison.',
   ].join('\n'),
 ];
 
