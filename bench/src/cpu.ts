@@ -15,7 +15,8 @@ export interface CpuUsage {
 /** Linux reports process times in clock ticks of USER_HZ, 100 on every mainstream kernel. */
 const TICKS_PER_SECOND = 100;
 
-function processSeconds(pid: number | undefined): number | undefined {
+/** utime + stime of one process in seconds (undefined when it is gone or /proc is not there). */
+export function processSeconds(pid: number | undefined): number | undefined {
   if (!pid) return undefined;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -27,7 +28,8 @@ function processSeconds(pid: number | undefined): number | undefined {
   }
 }
 
-function machineSeconds(): { busy: number } | undefined {
+/** Busy seconds of every core of the machine since boot. */
+export function machineSeconds(): { busy: number } | undefined {
   try {
     const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
     const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0); // idle + iowait

@@ -17,11 +17,12 @@ import { fallbackSuite } from './suites/fallback.suite';
 import { growthSuite } from './suites/growth.suite';
 import { inboundSuite } from './suites/inbound.suite';
 import { intakeSuite } from './suites/intake.suite';
+import { pipelineSuite } from './suites/pipeline.suite';
 import { statusSuite } from './suites/status.suite';
 import { templateSuite } from './suites/template.suite';
 
 /** Every suite, in run order. Add new services' suites here. */
-export const SUITES: Suite[] = [intakeSuite, statusSuite, inboundSuite, fallbackSuite, templateSuite, growthSuite];
+export const SUITES: Suite[] = [intakeSuite, statusSuite, inboundSuite, fallbackSuite, templateSuite, growthSuite, pipelineSuite];
 
 export interface BenchOutput {
   date: string;
@@ -72,6 +73,9 @@ export async function main(argv: string[]): Promise<number> {
     writeFileSync(options.json, JSON.stringify(output, null, 2));
     log(`[bench] results written to ${options.json}`);
   }
+  const failed = output.suites.flatMap((s) => (s.report.failures ?? []).map((f) => `${s.id}: ${f}`));
+  for (const f of failed) log(`[bench] FAILED ${f}`);
+  if (failed.length > 0) return 1;
   const missed = output.suites.flatMap((s) => s.report.figures.filter((f) => !f.pass && !f.reference));
   return options.strict && missed.length > 0 ? 1 : 0;
 }

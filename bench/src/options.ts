@@ -27,6 +27,16 @@ export interface BenchOptions {
   profileDir: string | undefined;
   /** Exit 1 when a figure misses its target. */
   strict: boolean;
+  /** Pipeline suite: its fixed webhook rates (--rates as given, without the intake's figure rate). */
+  pipelineRates: number[];
+  /** Pipeline suite: measured seconds per rate (--duration as given, else 20). */
+  pipelineDurationS: number;
+  /** Pipeline suite: unmeasured seconds of traffic before each rate's window (--warmup as given, else 10: five cold processes). */
+  pipelineWarmupS: number;
+  /** Pipeline suite: search for the highest sustainable rate after the fixed ones. */
+  search: boolean;
+  /** Pipeline suite: NODE_OPTIONS of every service (e.g. the manifests' --max-old-space-size=384). */
+  serviceNodeOptions: string | undefined;
 }
 
 export const USAGE = `usage: node dist/bench/src/main.js [options]   (npm run bench -- [options])
@@ -42,6 +52,13 @@ export const USAGE = `usage: node dist/bench/src/main.js [options]   (npm run be
   --suite <id>          run only this suite (repeatable; default all)
   --profile [dir]       CPU-profile the intake's max-throughput run (default dir bench/.profiles)
   --strict              exit 1 when a figure misses its target (reference comparisons are not judged)
+
+  pipeline suite (--suite pipeline): every service in its own process, the simulator's traffic open loop
+  --rates <r,r>         its fixed rates in webhooks/s (default 500,1000,2000)
+  --duration <s>        its measured seconds per rate (default 20)
+  --warmup <s>          its unmeasured seconds of the same traffic first (default 10)
+  --no-search           skip the search for the highest sustainable rate
+  --node-options <opts> NODE_OPTIONS of its services, e.g. "--max-old-space-size=384" (env BENCH_NODE_OPTIONS)
 `;
 
 const number = (flag: string, value: string | undefined): number => {
@@ -69,6 +86,11 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     suites: [],
     profileDir: undefined,
     strict: false,
+    pipelineRates: smoke ? [50] : [500, 1000, 2000],
+    pipelineDurationS: smoke ? 3 : env['BENCH_DURATION_S'] ? number('BENCH_DURATION_S', env['BENCH_DURATION_S']) : 20,
+    pipelineWarmupS: smoke ? 0.5 : env['BENCH_WARMUP_S'] ? number('BENCH_WARMUP_S', env['BENCH_WARMUP_S']) : 10,
+    search: !smoke,
+    serviceNodeOptions: env['BENCH_NODE_OPTIONS'] || undefined,
   };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
@@ -78,10 +100,12 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         break;
       case '--duration':
         options.durationS = number(arg, next());
+        options.pipelineDurationS = options.durationS;
         break;
       case '--warmup': {
         const v = next();
         options.warmupS = v === '0' ? 0 : number(arg, v);
+        options.pipelineWarmupS = options.warmupS;
         break;
       }
       case '--rounds':
@@ -92,6 +116,14 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         break;
       case '--rates':
         options.rates = rateList(arg, next());
+        options.pipelineRates = [...options.rates];
+        break;
+      case '--no-search':
+        options.search = false;
+        break;
+      case '--node-options':
+        options.serviceNodeOptions = next();
+        if (!options.serviceNodeOptions) throw new Error('--node-options needs a value, e.g. "--max-old-space-size=384"');
         break;
       case '--out':
         options.out = next() ?? '';

@@ -37,4 +37,9 @@ describe('consoleTable', () => {
     expect(lines.find((l) => l.includes('missed'))).toMatch(/^MISS/);
     expect(lines.find((l) => l.includes('context'))).toMatch(/^REF .*3× \(weaker guarantees\)$/);
   });
+
+  it('lists the failed runs after the figures', () => {
+    const lines = consoleTable(suite, { figures, runs: [], notes: [], artifacts: [], failures: ['2,000 webhooks/s: 3 differences'] }).split('\n');
+    expect(lines[lines.length - 1]).toBe('FAILED  2,000 webhooks/s: 3 differences');
+  });
 });

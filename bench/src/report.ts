@@ -73,6 +73,7 @@ export function renderSection(suite: Suite, report: SuiteReport, machine: Machin
     '',
     `Measured ${meta.date.toISOString().replace(/\.\d+Z$/, 'Z')}${meta.smoke ? ' (**smoke run: 1-second runs at tiny rates; the figures mean nothing**)' : ''}. Reproduce with \`${meta.command}\`.`,
     '',
+    ...(report.failures?.length ? ['**Failed runs** (the bench exited 1; their figures are missing below):', '', ...report.failures.map((f) => `- ${f}`), ''] : []),
     '| Figure | Target | Measured | Result |',
     '|---|---|---|---|',
     ...report.figures.map((f) => `| ${f.name} | ${f.target} | ${f.measured} | ${f.reference ? 'reference' : f.pass ? 'PASS' : '**MISS**'} |`),
@@ -124,5 +125,6 @@ export function consoleTable(suite: Suite, report: SuiteReport): string {
     ...rows.map(fmt),
     '',
     ...report.figures.map((f) => `${f.reference ? 'REF ' : f.pass ? 'PASS' : 'MISS'}  ${f.name}: ${f.measured} (${f.reference ? '' : 'target '}${f.target})`),
+    ...(report.failures ?? []).map((f) => `FAILED  ${f}`),
   ].join('\n');
 }

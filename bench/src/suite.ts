@@ -43,6 +43,11 @@ export interface SuiteReport {
   notes: string[];
   /** Extra files written (e.g. CPU profiles), relative to the repository. */
   artifacts: string[];
+  /**
+   * Runs that failed (a wrong end state, a crash): the suite goes on with its
+   * other runs and reports them, and the bench exits 1 once the report is written.
+   */
+  failures?: string[];
 }
 
 /**

@@ -49,6 +49,16 @@ describe('module boundaries are enforced, not decorative', () => {
     expect(lint('libs/template/feature/src/ok.ts', "export const call = (url: string, dispatcher: never) => fetch(url, { method: 'POST', dispatcher });\n")).toEqual([]);
   });
 
+  it('lets the bench import the simulator through its index, and nothing else', () => {
+    const code = "import { Suite } from '@wahooks/simulator';\nexport const x = Suite;\n";
+    expect(lint('bench/src/suites/ok.ts', code)).toEqual([]);
+    for (const file of ['apps/intake/src/leak.ts', 'libs/shared/testing/src/leak.ts', 'tools/dlq-replay/src/leak.ts']) {
+      expect({ file, errors: lint(file, code).filter((e) => e.startsWith('@nx/enforce-module-boundaries')).length > 0 }).toEqual({ file, errors: true });
+    }
+    const relative = lint('bench/src/suites/leak.ts', "import { Suite } from '../../../tools/simulator/src/suite';\nexport const x = Suite;\n");
+    expect(relative.some((e) => e.startsWith('@nx/enforce-module-boundaries'))).toBe(true);
+  });
+
   it('accepts an allowed import', () => {
     expect(lint('libs/intake/feature/src/ok.ts', "import { Topics } from '@wahooks/events-contract';\nexport const t = Topics.webhooksRaw;\n")).toEqual([]);
   });

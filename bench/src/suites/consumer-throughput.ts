@@ -234,7 +234,7 @@ const TICKS_PER_SECOND = 100;
  * backends that exited (closed connections) is accounted. Undefined when
  * /proc shows none (Postgres elsewhere, or not Linux).
  */
-function postgresSeconds(): number | undefined {
+export function postgresSeconds(): number | undefined {
   let total = 0;
   let found = false;
   let entries: string[];

@@ -120,10 +120,20 @@ export const profilePath = (dir: string, label: string): string =>
  * Totals of the intake's produce-batch histogram (wahooks_kafka_produce_batch_size,
  * successful batches) from its /metrics; undefined when the target has none.
  */
-export async function produceBatches(target: StartedTarget): Promise<{ count: number; records: number; seconds?: number } | undefined> {
-  if (!target.metricsPath) return undefined;
+export async function produceBatches(target: StartedTarget): Promise<ProduceBatches | undefined> {
+  return target.metricsPath ? produceBatchesAt(`${target.metricsUrl ?? target.process.url}${target.metricsPath}`) : undefined;
+}
+
+export interface ProduceBatches {
+  count: number;
+  records: number;
+  seconds?: number;
+}
+
+/** produceBatches from a Prometheus endpoint's URL (an intake started elsewhere). */
+export async function produceBatchesAt(metricsUrl: string): Promise<ProduceBatches | undefined> {
   try {
-    const res = await fetch(`${target.metricsUrl ?? target.process.url}${target.metricsPath}`, { signal: AbortSignal.timeout(5000) });
+    const res = await fetch(metricsUrl, { signal: AbortSignal.timeout(5000) });
     if (!res.ok) return undefined;
     const text = await res.text();
     const value = (name: string): number | undefined => {

@@ -18,6 +18,8 @@ export interface SuiteOptions {
   sms: (call: number) => SmsBehaviour;
   /** The fake Graph API fails some first requests (the media fetcher must retry). */
   graphFaults: boolean;
+  /** More environment for every app (e.g. NODE_OPTIONS, as the Kubernetes manifests set it). */
+  appEnv?: Record<string, string>;
 }
 
 /**
@@ -41,8 +43,8 @@ export class Suite {
     mkdirSync(logs, { recursive: true });
     this.provider = new FakeSmsProvider(SMS_SECRET, o.sms);
     this.graph = new FakeGraph(graphTokenFor(o.oracle.runId), graphMediaOf(o.oracle), o.graphFaults);
-    const consumer = (name: string, extra: () => Record<string, string> = () => ({})) => new ManagedApp(name, () => ({ CONSUMER_GROUP_ID: `${o.oracle.runId}-${name}`, CONSUMER_START_FROM: 'latest', ...extra() }), logs);
-    this.intake = new ManagedApp('intake', () => ({}), logs);
+    const consumer = (name: string, extra: () => Record<string, string> = () => ({})) => new ManagedApp(name, () => ({ ...o.appEnv, CONSUMER_GROUP_ID: `${o.oracle.runId}-${name}`, CONSUMER_START_FROM: 'latest', ...extra() }), logs);
+    this.intake = new ManagedApp('intake', () => ({ ...o.appEnv }), logs);
     this.status = consumer('status-projector');
     // The fakes listen on 127.0.0.1: each app's outbound calls may reach its fake (address and port), nothing else inside.
     this.fallback = consumer('fallback-trigger', () => ({

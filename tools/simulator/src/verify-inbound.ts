@@ -67,14 +67,16 @@ const enc = encodeURIComponent;
  * (`GET /v1/inbound/messages/:wamid`), stored media by their bytes
  * (`GET /v1/inbound/media/:wamid/content`), and each contact by every
  * identity it must answer to (`GET /v1/inbound/contacts/:customer`).
+ * `quick`: each message as its conversation's page shows it (the same
+ * view), without the GET per message and the media bytes.
  */
-export async function verifyInbound(oracle: Oracle, api: ReadApi, diffs: Diffs): Promise<InboundChecked> {
+export async function verifyInbound(oracle: Oracle, api: ReadApi, diffs: Diffs, quick = false): Promise<InboundChecked> {
   const t = api.tenantId;
   const messages = new Map(oracle.inbound.filter((m) => m.tenantId === t).map((m) => [m.wamid, m]));
   const conversations = oracle.conversations.filter((c) => c.tenantId === t);
   const conversationOf = new Map<string, string>();
   for (const conv of conversations) {
-    const id = await verifyConversation(conv, messages, api, diffs);
+    const id = await verifyConversation(conv, messages, api, diffs, quick);
     if (id) conversationOf.set(conv.customer, id);
   }
   const contacts = oracle.contacts.filter((c) => c.tenantId === t);
@@ -82,7 +84,7 @@ export async function verifyInbound(oracle: Oracle, api: ReadApi, diffs: Diffs):
   return { messages: messages.size, conversations: conversations.length, contacts: contacts.length, media: [...messages.values()].filter((m) => m.media).length };
 }
 
-async function verifyConversation(conv: OracleConversation, messages: ReadonlyMap<string, OracleInbound>, api: ReadApi, diffs: Diffs): Promise<string | undefined> {
+async function verifyConversation(conv: OracleConversation, messages: ReadonlyMap<string, OracleInbound>, api: ReadApi, diffs: Diffs, quick: boolean): Promise<string | undefined> {
   const t = api.tenantId;
   const subject = `conversation ${conv.phoneNumberId}/${conv.customer}`;
   const check = (field: string, expected: unknown, actual: unknown) => diffs.check(api.service, t, subject, field, expected, actual);
@@ -90,7 +92,7 @@ async function verifyConversation(conv: OracleConversation, messages: ReadonlyMa
   if (!w) return undefined;
   if (w.conversationId === null) {
     diffs.add(api.service, t, subject, 'conversation', `${conv.messageCount} messages`, 'missing');
-    for (const wamid of conv.wamids) await verifyAlone(messages.get(wamid) as OracleInbound, undefined, api, diffs);
+    if (!quick) for (const wamid of conv.wamids) await verifyAlone(messages.get(wamid) as OracleInbound, undefined, api, diffs);
     return undefined;
   }
   const now = Date.parse(w.evaluatedAt);
@@ -124,6 +126,13 @@ async function verifyConversation(conv: OracleConversation, messages: ReadonlyMa
   check('order', conv.wamids.filter((id) => seen.has(id)), listed.map((m) => m.wamid).filter((id) => expected.has(id)));
   for (const extra of listed.filter((m) => !expected.has(m.wamid))) diffs.add(api.service, t, extra.wamid, 'message', 'absent', `${extra.type} in ${w.conversationId}`);
   for (const wamid of conv.wamids.filter((id) => !seen.has(id))) diffs.add(api.service, t, wamid, 'listed', w.conversationId, 'not in its conversation');
+  if (quick) {
+    for (const view of listed) {
+      const m = messages.get(view.wamid);
+      if (m) await checkMessage(m, view, api, diffs, false);
+    }
+    return w.conversationId;
+  }
   // Each message on its own, as a client asks for it.
   for (const wamid of conv.wamids) await verifyAlone(messages.get(wamid) as OracleInbound, w.conversationId, api, diffs);
   return w.conversationId;
@@ -138,7 +147,7 @@ async function verifyAlone(m: OracleInbound, conversationId: string | undefined,
   await checkMessage(m, view, api, diffs);
 }
 
-async function checkMessage(m: OracleInbound, v: MessageView, api: ReadApi, diffs: Diffs): Promise<void> {
+async function checkMessage(m: OracleInbound, v: MessageView, api: ReadApi, diffs: Diffs, readBytes = true): Promise<void> {
   const check = (field: string, expected: unknown, actual: unknown) => diffs.check(api.service, api.tenantId, m.wamid, field, expected, actual);
   check('type', m.type, v.type);
   check('wireType', m.wireType, v.wireType);
@@ -154,7 +163,7 @@ async function checkMessage(m: OracleInbound, v: MessageView, api: ReadApi, diff
   const got = v.media ? { id: v.media.id, status: v.media.status ?? null, mimeType: v.media.mimeType, sha256: v.media.sha256, sizeBytes: v.media.sizeBytes ?? null } : null;
   const want = { id: m.media.id, status: 'stored', mimeType: m.media.mimeType, sha256: m.media.sha256, sizeBytes: m.media.sizeBytes };
   check('media', want, got);
-  if (got?.status !== 'stored') return;
+  if (got?.status !== 'stored' || !readBytes) return;
   // The stored bytes themselves, not only the service's record of them.
   const bytes = await api.bytes(`/v1/inbound/media/${enc(m.wamid)}/content`);
   check('media.content.sha256', m.media.sha256, typeof bytes === 'string' ? bytes : sha256Hex(bytes));

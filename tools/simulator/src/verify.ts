@@ -1,6 +1,6 @@
 import { sleep } from './http';
 import type { Credentials, Oracle, OracleMessage } from './plan.types';
-import { Diffs, Difference, ReadApi } from './read-api';
+import { Diffs, Difference, ReadApi, Service } from './read-api';
 import { verifyAccounts } from './verify-accounts';
 import { verifyInbound } from './verify-inbound';
 
@@ -16,6 +16,14 @@ export interface VerifyOptions {
   /** Keep re-reading until there is no difference or this much time passed (the pipeline is eventually consistent). */
   waitMs: number;
   log: (line: string) => void;
+  /**
+   * Inbound messages read from their conversations' pages only: no GET per
+   * message and no stored media bytes (a cheaper comparison for polling;
+   * without it, both are read as well).
+   */
+  quick?: boolean;
+  /** Compare only these parts (a tenant's data in one service); all when absent. */
+  only?: (tenantId: string, service: Service) => boolean;
 }
 
 export interface Checked {
@@ -54,18 +62,23 @@ export async function compareOnce(oracle: Oracle, creds: Credentials, o: VerifyO
       continue;
     }
     const api = (base: string, service: Difference['service']) => new ReadApi(base, service, tenantId, apiKey, diffs);
-    await verifyMessages(oracle, api(o.statusProjectorUrl, 'status-projector'), diffs);
-    checked.fallbacks += await verifyFallbacks(oracle, api(o.fallbackTriggerUrl, 'fallback-trigger'), diffs, o.smsStatus);
-    const monitor = api(o.templateMonitorUrl, 'template-monitor');
-    await verifyTemplates(oracle, monitor, diffs);
-    const accounts = await verifyAccounts(oracle, monitor, diffs);
-    checked.phoneNumbers += accounts.phoneNumbers;
-    checked.accounts += accounts.accounts;
-    const inbound = await verifyInbound(oracle, api(o.inboundReplyUrl, 'inbound-reply'), diffs);
-    checked.inbound += inbound.messages;
-    checked.conversations += inbound.conversations;
-    checked.contacts += inbound.contacts;
-    checked.media += inbound.media;
+    const wanted = (service: Service): boolean => !o.only || o.only(tenantId, service);
+    if (wanted('status-projector')) await verifyMessages(oracle, api(o.statusProjectorUrl, 'status-projector'), diffs);
+    if (wanted('fallback-trigger')) checked.fallbacks += await verifyFallbacks(oracle, api(o.fallbackTriggerUrl, 'fallback-trigger'), diffs, o.smsStatus);
+    if (wanted('template-monitor')) {
+      const monitor = api(o.templateMonitorUrl, 'template-monitor');
+      await verifyTemplates(oracle, monitor, diffs);
+      const accounts = await verifyAccounts(oracle, monitor, diffs);
+      checked.phoneNumbers += accounts.phoneNumbers;
+      checked.accounts += accounts.accounts;
+    }
+    if (wanted('inbound-reply')) {
+      const inbound = await verifyInbound(oracle, api(o.inboundReplyUrl, 'inbound-reply'), diffs, o.quick ?? false);
+      checked.inbound += inbound.messages;
+      checked.conversations += inbound.conversations;
+      checked.contacts += inbound.contacts;
+      checked.media += inbound.media;
+    }
   }
   return { ok: diffs.list.length === 0, differences: diffs.list, checked, rounds: 1, elapsedMs: 0 };
 }
