@@ -7,6 +7,10 @@
  *                              every object to the owner, then grants
  *   grant [--check]            table privileges = tools/db-admin/src/grants.ts DATABASE_MIGRATION_URL (the owner)
  *                              (after every migration); --check only reports
+ *   vacuum [--all] [--every S] VACUUM (ANALYZE) of the tables the apps update   DATABASE_MIGRATION_URL (the owner)
+ *                              or delete, those past 1,000 dead tuples and 20%
+ *                              of their live ones (--all: every one); --every:
+ *                              again every S seconds until stopped
  *   url <who>                  prints the URL of owner | admin | <app> (from its own variable, else
  *                              the administrator's URL with the role as user: local development)
  *
@@ -20,6 +24,7 @@ import { DATABASE_APPS, DatabaseApp, databaseUrlFor, databaseUrlVariable, Databa
 
 import { applyGrants, GrantPlan } from './grant';
 import { allRoles, ident, rolesSql, setPasswordSql, verifierMatches } from './roles';
+import { vacuumChurn } from './vacuum';
 
 const env = process.env;
 const out = (line: string): void => void process.stdout.write(`[db] ${line}\n`);
@@ -120,7 +125,35 @@ async function grant(url: string, check: boolean): Promise<void> {
   });
 }
 
-const USAGE = 'usage: db-admin ensure-database | ensure-roles [--print-sql] | grant [--check] | url <owner|admin|app>';
+const USAGE = 'usage: db-admin ensure-database | ensure-roles [--print-sql] | grant [--check] | vacuum [--all] [--every <seconds>] | url <owner|admin|app>';
+
+/** One vacuum round, one line per table vacuumed and one summary. */
+async function vacuumOnce(url: string, force: boolean): Promise<void> {
+  await withClient(url, async (client) => {
+    const results = await vacuumChurn(client, { force });
+    for (const r of results.filter((x) => x.vacuumed)) out(`vacuumed ${r.table}: ${r.dead} dead, ${r.live} live tuples before, ${r.ms} ms`);
+    out(`vacuum: ${results.filter((r) => r.vacuumed).length} of ${results.length} tables were due`);
+  });
+}
+
+async function vacuum(url: string, args: string[]): Promise<void> {
+  const force = args.includes('--all');
+  const i = args.indexOf('--every');
+  const every = i >= 0 ? Number(args[i + 1]) : 0;
+  if (i >= 0 && !(every > 0)) throw new Error(USAGE);
+  if (!every) return vacuumOnce(url, force);
+  let stopped = false;
+  const stop = (): void => {
+    stopped = true;
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  while (!stopped) {
+    // A database that is away for a while (restart, failover) is tried again next round.
+    await vacuumOnce(url, force).catch((error: unknown) => out(`vacuum round failed: ${error instanceof Error ? error.message : String(error)}`));
+    for (let waited = 0; waited < every * 1000 && !stopped; waited += 500) await new Promise((r) => setTimeout(r, 500));
+  }
+}
 
 async function main(): Promise<void> {
   const [command, arg] = process.argv.slice(2);
@@ -136,6 +169,8 @@ async function main(): Promise<void> {
       return ensureRoles(databaseUrlFor('admin', env));
     case 'grant':
       return grant(databaseUrlFor('owner', env), arg === '--check');
+    case 'vacuum':
+      return vacuum(databaseUrlFor('owner', env), process.argv.slice(3));
     case 'url': {
       const who = arg ?? '';
       if (who !== 'owner' && who !== 'admin' && !isDatabaseApp(who)) throw new Error(USAGE);
