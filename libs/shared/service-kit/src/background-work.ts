@@ -7,6 +7,7 @@ import { OutboxRelay } from '@wahooks/outbox';
 import type { BackgroundTask } from '@wahooks/worker';
 
 import { ConsumerServiceSpec } from './service-spec';
+import { TableStats } from './table-stats';
 import { OUTBOX_PRODUCER, SERVICE_SPEC } from './tokens';
 
 /**
@@ -26,12 +27,13 @@ export class BackgroundWork implements OnApplicationBootstrap, OnApplicationShut
     private readonly metrics: MetricsService,
     @Inject(OUTBOX_PRODUCER) private readonly producer: BatchingProducer,
     @Inject(SERVICE_SPEC) private readonly spec: ConsumerServiceSpec,
+    private readonly tableStats: TableStats,
   ) {}
 
   onApplicationBootstrap(): void {
     this.producer.connect().catch(() => undefined);
     this.relay.startWith(this.producer);
-    this.tasks = (this.spec.workers ?? []).map((type) => this.moduleRef.get(type, { strict: false }));
+    this.tasks = [this.tableStats, ...(this.spec.workers ?? []).map((type) => this.moduleRef.get<BackgroundTask>(type, { strict: false }))];
     for (const task of this.tasks) task.start(this.metrics);
   }
 

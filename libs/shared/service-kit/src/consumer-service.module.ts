@@ -10,6 +10,7 @@ import { OutboxModule } from '@wahooks/outbox';
 import { PrismaModule } from '@wahooks/prisma';
 
 import { BackgroundWork } from './background-work';
+import { TableStats } from './table-stats';
 import { ConsumerHealthController } from './consumer-health.controller';
 import { ConsumerServiceSpec } from './service-spec';
 import { CONSUMER_HEALTH, KAFKA, OUTBOX_PRODUCER, SERVICE_SPEC } from './tokens';
@@ -60,7 +61,7 @@ export class ConsumerServiceModule {
       module: ConsumerServiceModule,
       global: true,
       imports: [ConfigModule.forRoot(config), ObservabilityModule.forRoot(logger), PrismaModule, TerminusModule.forRoot({ logger: false }), OutboxModule, spec.feature],
-      providers: [...providers, KafkaResources, ...(options.background ? [BackgroundWork] : [])],
+      providers: [...providers, KafkaResources, ...(options.background ? [BackgroundWork, TableStats] : [])],
       controllers: [ConsumerHealthController],
       exports: providers,
     };
