@@ -51,6 +51,12 @@ for spec in "${APPS[@]}"; do
   fi
 done
 
+# The tables the apps update or delete are vacuumed once their dead tuples pass a threshold, as the
+# owner, every minute: this machine's Postgres may run with autovacuum off (docs/database.md).
+DATABASE_MIGRATION_URL="$(db_url owner)" node dist/tools/db-admin/src/main.js vacuum --every 60 >>.data/logs/db-vacuum.log 2>&1 &
+pids+=("$!")
+echo "[start] db-admin vacuum every 60 s (logs: .data/logs/db-vacuum.log)"
+
 cat <<HOWTO
 
 wahooks is running. Send it a signed webhook as Meta would:
