@@ -15,6 +15,7 @@ import { auditAdminCalls } from '@wahooks/tenancy';
 import { ConsumerServiceModule } from './consumer-service.module';
 import { ConsumerServiceSpec } from './service-spec';
 import { CONSUMER_HEALTH, KAFKA } from './tokens';
+import { UnavailableFilter } from './unavailable.filter';
 
 /** HTTP (read API, health, metrics) and the Kafka consumer (KafkaBatchServer) in one process. */
 export async function createConsumerApp(spec: ConsumerServiceSpec, config: AppConfig): Promise<NestFastifyApplication> {
@@ -25,6 +26,8 @@ export async function createConsumerApp(spec: ConsumerServiceSpec, config: AppCo
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  // A database or broker outage is a 503 with Retry-After for API callers, as it is a retry for the consumer.
+  app.useGlobalFilters(new UnavailableFilter(app.getHttpAdapter()));
   // template-monitor's operators' endpoint is an admin call like the intake's: the same audit line.
   auditAdminCalls(app.getHttpAdapter().getInstance(), logger);
   app.connectMicroservice(
