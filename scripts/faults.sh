@@ -2,7 +2,7 @@
 # `npm run faults`: each production fault of docs/faults.md (Postgres read-only,
 # restarted, connections killed; the broker SIGKILLed; each consumer
 # SIGKILLed; a poison record and its replay; a 1.5 MB message; a 3 MB
-# delivery of about 19,000 failed statuses; text Postgres cannot store; a delivery
+# delivery of 20,000 failed statuses; text Postgres cannot store; a delivery
 # for an unknown WABA, replayed once registered), one at a time under the
 # simulator's traffic, each verified against the oracle. Flags:
 #   --only pg-read-only,poison-record   --rate 20   --messages 40 --inbound 30 --tenants 2

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 import { DlqHeaders, RecordProof, replayDeadLetters, replayUnrouted, TenantRoutes } from '@wahooks/consumer-runtime';
 import { Topics } from '@wahooks/events-contract';
 import { caughtUp, deadLetters, deliver, endOffsets, FaultKit, pgCtl, readApi, sameRawPartition, shell, SideTenant, sideTenant, sql, sqlWhenUp, until } from './fault-kit';
@@ -180,7 +182,7 @@ export const SCENARIOS: FaultScenario[] = [
   },
   {
     id: 'large-delivery',
-    title: 'A 3 MB delivery (Meta\'s documented maximum) of about 19,000 failed statuses, and another tenant on the same partition behind it',
+    title: 'A 3 MB delivery (Meta\'s documented maximum) of 20,000 failed statuses, and another tenant on the same partition behind it',
     async run(ctx) {
       const { kit, suite, groups } = ctx;
       const big = await sideTenant(kit, suite.intake.adminUrl, `${ctx.runId}-bulk`);
@@ -188,15 +190,17 @@ export const SCENARIOS: FaultScenario[] = [
       const neighbour = await sideTenant(kit, suite.intake.adminUrl, neighbourId);
       const ts = String(Math.floor(Date.now() / 1000));
       // 1 in 100 is 131026 (not a WhatsApp user: one SMS each), the rest 131047 (window closed: template required).
+      // Short ids (Meta's are about 60 characters, but a run's own must be unique): 20,000 statuses fit in 3 MB.
+      const tag = randomBytes(3).toString('hex');
       const statusesOf = (n: number) =>
         Array.from({ length: n }, (_, i) => ({
-          id: `wamid.bulk-${ctx.runId}-${i}`,
+          id: `wamid.${tag}${i}`,
           status: 'failed',
           timestamp: ts,
           recipient_id: `1555${String(i).padStart(7, '0')}`,
           errors: [{ code: i % 100 === 0 ? 131026 : 131047, title: 'failed' }],
         }));
-      // As many statuses as fit in Meta's 3 MB (3,000,000 bytes).
+      // 20,000, or as many as fit in Meta's 3 MB (3,000,000 bytes).
       let n = 20_000;
       let statuses = statusesOf(n);
       let body = statusEnvelope(big.wabaId, big.phoneNumberId, statuses);
