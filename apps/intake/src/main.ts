@@ -6,7 +6,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger } from 'nestjs-pino';
 
 import { AppConfig, loadConfigFromEnv } from '@wahooks/config';
-import { configureBodyParsing, InflightBudget, KAFKA, registerWebhookRoutes, WebhookFastPath, WebhookIntakeService } from '@wahooks/intake-feature';
+import { configureBodyParsing, InflightBudget, intakeClientErrorHandler, KAFKA, registerWebhookRoutes, WebhookFastPath, WebhookIntakeService } from '@wahooks/intake-feature';
 import type { KafkaClients } from '@wahooks/kafka';
 import { createRootLogger, installShutdownDeadline, routeProcessWarnings } from '@wahooks/observability';
 
@@ -34,6 +34,8 @@ export async function createIntakeApp(config: AppConfig): Promise<NestFastifyApp
     return503OnClosing: true,
     keepAliveTimeout,
     serverFactory: fastPath.serverFactory,
+    // A request not received within requestTimeout gets 503 (Meta retries), not Fastify's 408 (Meta drops it).
+    clientErrorHandler: intakeClientErrorHandler,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
     bufferLogs: true,

@@ -7,3 +7,4 @@ export * from './raw-publisher.service';
 export * from './webhook-intake.service';
 export * from './webhook-routes';
 export * from './webhook-fast-path';
+export * from './client-error';
