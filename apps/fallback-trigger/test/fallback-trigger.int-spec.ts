@@ -52,8 +52,8 @@ describe('fallback-trigger end to end: intake → Kafka → policies → side ef
     await provider.start();
     await reader.start([FallbackTopics.retryRequested, FallbackTopics.templateRequired, FallbackTopics.fallbackEvents, StatusTopics.alerts]);
     await intake.start();
-    tenant = await provisionTenant(intake.adminUrl, config.secrets.adminApiToken, 'fb');
-    other = await provisionTenant(intake.adminUrl, config.secrets.adminApiToken, 'fbo');
+    tenant = await provisionTenant(intake.adminUrl, config.adminApi.token, 'fb');
+    other = await provisionTenant(intake.adminUrl, config.adminApi.token, 'fbo');
     app = new SpawnedApp('fallback-trigger', {
       CONSUMER_GROUP_ID: group,
       CONSUMER_START_FROM: 'latest',

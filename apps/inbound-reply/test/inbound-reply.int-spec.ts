@@ -98,7 +98,7 @@ describe('inbound-reply end to end: intake → Kafka → inbound-reply → read 
 
   beforeAll(async () => {
     await Promise.all([graph.start(), db.connect(), topics.start(Object.values(InboundTopics)), intake.start()]);
-    const all = await tenants(intake.adminUrl, config.secrets.adminApiToken, groups.length + 3);
+    const all = await tenants(intake.adminUrl, config.adminApi.token, groups.length + 3);
     [tenant, other, unconfigured] = all as [ProvisionedTenant, ProvisionedTenant, ProvisionedTenant];
     fixtureTenants = all.slice(3);
     const graphConfig = Object.fromEntries([tenant, other, ...fixtureTenants].map((t) => [t.id, { accessToken: TOKEN, baseUrl: graph.url, version: 'v23.0' }]));

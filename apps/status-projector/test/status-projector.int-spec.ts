@@ -56,8 +56,8 @@ describe('status-projector end to end: intake → Kafka → projector → read A
     await Promise.all([intake.start(), projector.start()]);
     // The group's dead-letter topic exists once its consumer started.
     await changes.start([StatusTopics.statusChanged, StatusTopics.alerts, StatusTopics.conversions, deadLetterTopic(group)]);
-    tenant = await provisionTenant(intake.adminUrl, config.secrets.adminApiToken);
-    other = await provisionTenant(intake.adminUrl, config.secrets.adminApiToken);
+    tenant = await provisionTenant(intake.adminUrl, config.adminApi.token);
+    other = await provisionTenant(intake.adminUrl, config.adminApi.token);
     await producer.connect();
   });
 
@@ -214,7 +214,7 @@ describe('status-projector end to end: intake → Kafka → projector → read A
   it('dead-letters a poison record to its group and keeps going', async () => {
     // Signed as the intake signs (a proof over tenant and body), but not JSON: poison by content.
     const garbage = 'not json at all';
-    const proof = new RecordProof(config.secrets.recordProofKeys);
+    const proof = new RecordProof(config.recordProof.keys);
     await producer.send({ topic: physicalTopic(Topics.webhooksRaw), messages: [{ key: tenant.id, headers: { 'wahooks-tenant-id': tenant.id, 'wahooks-intake-proof': proof.sign(tenant.id, Buffer.from(garbage)) }, value: garbage }] });
     const wamid = `wamid.after-poison-${randomBytes(4).toString('hex')}`;
     const body = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: '1000' }, statuses: [{ id: wamid, status: 'sent', timestamp: '1700000000', recipient_id: '1' }] } }] }] });
@@ -229,7 +229,7 @@ describe('status-projector end to end: intake → Kafka → projector → read A
   it('refuses a raw record the intake did not write: a well-formed forgery for another tenant is dead-lettered, never projected', async () => {
     const wamid = `wamid.forged-${randomBytes(4).toString('hex')}`;
     const forged = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: '1000' }, statuses: [{ id: wamid, status: 'failed', timestamp: '1700000000', recipient_id: '1', errors: [{ code: 131026 }] }] } }] }] });
-    const stolen = new RecordProof(config.secrets.recordProofKeys).sign(other.id, Buffer.from(forged));
+    const stolen = new RecordProof(config.recordProof.keys).sign(other.id, Buffer.from(forged));
     await producer.send({
       topic: physicalTopic(Topics.webhooksRaw),
       messages: [

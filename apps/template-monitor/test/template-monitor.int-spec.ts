@@ -51,9 +51,9 @@ describe('template-monitor end to end: intake → Kafka → monitor → read API
     await alerts.start([StatusTopics.alerts]);
     await unrouted.start([Topics.webhooksUnrouted]);
     await Promise.all([intake.start(), monitor.start()]);
-    tenant = await provisionTenant(intake.adminUrl, config.secrets.adminApiToken, 'tm');
-    other = await provisionTenant(intake.adminUrl, config.secrets.adminApiToken, 'tm');
-    payer = await provisionTenant(intake.adminUrl, config.secrets.adminApiToken, 'tm');
+    tenant = await provisionTenant(intake.adminUrl, config.adminApi.token, 'tm');
+    other = await provisionTenant(intake.adminUrl, config.adminApi.token, 'tm');
+    payer = await provisionTenant(intake.adminUrl, config.adminApi.token, 'tm');
   });
 
   afterAll(async () => {
@@ -146,7 +146,7 @@ describe('template-monitor end to end: intake → Kafka → monitor → read API
   it('keeps payment configurations by name on the account and alerts, signed and retried, when one blocks payments', async () => {
     const endpoint = await fetch(`${monitor.url}/admin/tenants/${payer.id}/alert-endpoint`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${config.secrets.adminApiToken}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${config.adminApi.token}` },
       body: JSON.stringify({ url: receiver.url, signingSecret: receiverSecret }),
     });
     expect(endpoint.status).toBe(200);
@@ -210,7 +210,7 @@ describe('template-monitor end to end: intake → Kafka → monitor → read API
 
     const routes = await fetch(`${intake.adminUrl}/admin/tenants/${payer.id}/routes`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${config.secrets.adminApiToken}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${config.adminApi.token}` },
       body: JSON.stringify({ wabaIds: [portfolio] }),
     });
     expect(routes.status).toBeLessThan(300);

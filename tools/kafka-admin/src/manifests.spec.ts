@@ -35,17 +35,15 @@ import type { ISecret } from 'kubernetes-models/v1/Secret';
 import ts from 'typescript';
 import { parse, parseAllDocuments } from 'yaml';
 
-// The framework-free half of @wahooks/config. Its index also exports the NestJS
-// module, and @nestjs/* is ESM that Jest loads only with --experimental-vm-modules;
-// this unit test runs without it.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { loadConfig } from '../../../libs/shared/config/src/app-config';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { configSchema } from '../../../libs/shared/config/src/config.schema';
+// @wahooks/config is free of NestJS at runtime (@nestjs/* is ESM that Jest loads
+// only with --experimental-vm-modules; this unit test runs without it), and so are
+// the apps' sections (app-sections.ts).
+import { AnySection, allSections, APP_ROLES, DATABASE_APPS, DatabaseApp, databaseUrlVariable, isDatabaseApp, loadConfig, OWNER_ROLE, requiredOf, variablesOf } from '@wahooks/config';
+
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { Topics, TopicSpecs } from '../../../libs/shared/events-contract/src/topics';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { APP_ROLES, DATABASE_APPS, DatabaseApp, databaseUrlVariable, isDatabaseApp, OWNER_ROLE } from '../../../libs/shared/config/src/database-roles';
+
+import { APP_SECTIONS, sectionsOf } from './app-sections';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const K8S_DIR = path.join(ROOT, 'k8s');
@@ -56,13 +54,13 @@ const SECRET_EXAMPLE = 'k8s/base/secret.example.yaml';
 const KUSTOMIZATION_API = 'kustomize.config.k8s.io/v1beta1';
 
 /**
- * Environment variables an app container may receive: what @wahooks/config
- * reads (its schema's keys), plus the topic tool's settings (shared ConfigMap)
+ * Environment variables a container may receive: what some section of
+ * @wahooks/config reads, plus the topic tool's settings (shared ConfigMap)
  * and NODE_OPTIONS. A name outside this list is a typo that would silently
  * fall back to a default.
  */
 const KNOWN_ENV = new Set([
-  ...Object.keys(configSchema.shape),
+  ...variablesOf(allSections),
   'KAFKA_TOPIC_REPLICATION_FACTOR',
   'KAFKA_TOPIC_MIN_INSYNC_REPLICAS',
   'NODE_OPTIONS',
@@ -76,6 +74,17 @@ const APPS: Record<string, string> = {
   'template-monitor': 'dist/apps/template-monitor/src/main.js',
   'inbound-reply': 'dist/apps/inbound-reply/src/main.js',
 };
+/** What these rules read of an app's configuration (every app composes http and shutdown, and each its own database, kafka and consumer). */
+interface Config {
+  http: { port: number; host: string };
+  adminHttp?: { port: number; host: string };
+  shutdown: { graceMs: number };
+  database?: { url: string };
+  kafka?: { brokers: string[] };
+  consumer?: { groupId: string | undefined };
+}
+/** The environment as the app loads it: its sections, no others (throws a ConfigError). */
+const loadAppConfig = (app: string, env: Record<string, string | undefined>): Config => loadConfig(sectionsOf(app), env) as unknown as Config;
 /** A long-running app's entry point: `dist/apps/<app>/src/main.js`. */
 const APP_ENTRY = /^dist\/apps\/([a-z0-9-]+)\/src\/main\.js$/;
 
@@ -113,8 +122,7 @@ const PRIVATE_PORT_APPS = new Set(['intake']);
 const META_FACING = 'intake';
 /** The namespace label that admits Prometheus to every private port (k8s/network-policies). */
 const MONITORING_LABEL = 'wahooks.io/monitoring';
-type Config = ReturnType<typeof loadConfig>;
-const privatePortOf = (app: string, config: Config): number => (PRIVATE_PORT_APPS.has(app) ? config.adminHttp.port : config.http.port);
+const privatePortOf = (app: string, config: Config): number => (PRIVATE_PORT_APPS.has(app) ? (config.adminHttp?.port ?? NaN) : config.http.port);
 const privatePortVar = (app: string): string => (PRIVATE_PORT_APPS.has(app) ? 'ADMIN_HTTP_PORT' : 'HTTP_PORT');
 const rebuildEntry = (app: string): string => `dist/apps/${app}/src/rebuild.js`;
 const rebuildTemplate = (app: string): string => `k8s/${app}/job-rebuild.yaml`;
@@ -363,14 +371,14 @@ const checkCompose = (compose: ComposeFile): string[] => {
       if (deps[dep] !== condition) fail(name, `depends_on.${dep} must be ${condition}, got ${deps[dep] ?? 'nothing'}`);
     }
   };
-  /** Known variable names, accepted by @wahooks/config, reaching the kafka and postgres services. */
-  const configOf = (name: string, service: ComposeService) => {
+  /** Known variable names, accepted by the app's sections of @wahooks/config, reaching the kafka and postgres services. */
+  const configOf = (name: string, app: string, service: ComposeService) => {
     const env = envOf(service);
     for (const key of Object.keys(env)) if (!KNOWN_ENV.has(key)) fail(name, `unknown environment variable ${key}`);
     try {
-      const config = loadConfig(env);
-      if (!config.kafka.brokers.includes('kafka:9092')) fail(name, 'KAFKA_BROKERS must reach the kafka service');
-      if (new URL(config.database.url).hostname !== 'postgres') fail(name, 'DATABASE_URL must reach the postgres service');
+      const config = loadAppConfig(app, env);
+      if (!config.kafka?.brokers.includes('kafka:9092')) fail(name, 'KAFKA_BROKERS must reach the kafka service');
+      if (new URL(config.database?.url ?? '').hostname !== 'postgres') fail(name, 'DATABASE_URL must reach the postgres service');
       return config;
     } catch (error) {
       fail(name, `environment rejected by @wahooks/config: ${(error as Error).message}`);
@@ -444,9 +452,9 @@ const checkCompose = (compose: ComposeFile): string[] => {
       grants: 'service_completed_successfully',
       topics: 'service_completed_successfully',
     });
-    const config = configOf(name, service);
-    if (config && isDatabaseApp(app) && userOf(config.database.url) !== APP_ROLES[app]) {
-      fail(name, `DATABASE_URL connects as ${userOf(config.database.url) || 'nobody'}, not ${app}'s own role ${APP_ROLES[app]}`);
+    const config = configOf(name, app, service);
+    if (config && isDatabaseApp(app) && userOf(config.database?.url) !== APP_ROLES[app]) {
+      fail(name, `DATABASE_URL connects as ${userOf(config.database?.url) || 'nobody'}, not ${app}'s own role ${APP_ROLES[app]}`);
     }
     const probe = argv(service.healthcheck?.test).join(' ');
     const probedPort = /https?:\/\/(?:127\.0\.0\.1|localhost):(\d+)\/health\/ready\b/.exec(probe)?.[1];
@@ -469,7 +477,7 @@ const checkCompose = (compose: ComposeFile): string[] => {
       }
     }
     // No preStop in Compose: SIGTERM comes first, SIGKILL after stop_grace_period (default 10s).
-    const drain = CONSUMERS[app] ? Math.max(CONSUMER_DRAIN_SECONDS, config.shutdownGraceMs / 1000) : config.shutdownGraceMs / 1000;
+    const drain = CONSUMERS[app] ? Math.max(CONSUMER_DRAIN_SECONDS, config.shutdown.graceMs / 1000) : config.shutdown.graceMs / 1000;
     const grace = service.stop_grace_period ? durationSeconds(service.stop_grace_period) : 10;
     if (grace < drain + 5) fail(name, `stop_grace_period ${grace}s < drain ${drain}s + 5s`);
   }
@@ -484,9 +492,9 @@ const checkCompose = (compose: ComposeFile): string[] => {
     }
     if (rebuild.restart !== 'no') fail(name, 'one-shot service must not restart');
     expectDeps(name, rebuild, { postgres: 'service_healthy', migrate: 'service_completed_successfully', grants: 'service_completed_successfully' });
-    const config = configOf(name, rebuild);
-    if (config && isDatabaseApp(app) && userOf(config.database.url) !== APP_ROLES[app]) {
-      fail(name, `DATABASE_URL connects as ${userOf(config.database.url) || 'nobody'}, not ${app}'s own role ${APP_ROLES[app]}`);
+    const config = configOf(name, app, rebuild);
+    if (config && isDatabaseApp(app) && userOf(config.database?.url) !== APP_ROLES[app]) {
+      fail(name, `DATABASE_URL connects as ${userOf(config.database?.url) || 'nobody'}, not ${app}'s own role ${APP_ROLES[app]}`);
     }
   }
   for (const [name, service] of Object.entries(services)) {
@@ -692,10 +700,16 @@ const selectorMatches = (selector: LabelSelector | undefined, labels: Record<str
 const isEmptySelector = (selector: LabelSelector | undefined): boolean =>
   !!selector && Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
 
-/** Whether @wahooks/config starts without the variable (optional or defaulted); undefined for a name it does not read. */
-const acceptsUnset = (name: string): boolean | undefined =>
-  (configSchema.shape as Record<string, { safeParse(value: unknown): { success: boolean } } | undefined>)[name]?.safeParse(undefined)
-    .success;
+/**
+ * Whether `sections` load without the variable (optional or defaulted); undefined for a name they do not read.
+ * An app's pods are judged by its sections, any other pod by every section.
+ */
+const acceptsUnset = (sections: readonly AnySection[], name: string): boolean | undefined =>
+  variablesOf(sections).includes(name) ? !requiredOf(sections).includes(name) : undefined;
+
+/** The app a Deployment's or a rebuild Job's container runs, if any. */
+const appOfContainer = (m: Manifest, c: IContainer): string | undefined =>
+  m.doc.kind === 'Deployment' ? appOf(c.command) : Object.values(REBUILDS).find(({ app }) => (c.command ?? []).includes(rebuildEntry(app)))?.app;
 
 const checkK8s = (manifests: Manifest[]): string[] => {
   const problems: string[] = [];
@@ -758,6 +772,7 @@ const checkK8s = (manifests: Manifest[]): string[] => {
     }
     for (const c of containersOf(template)) {
       const at = `container ${c.name}`;
+      const app = appOfContainer(m, c);
       images.add(c.image ?? '');
       for (const js of (c.command ?? []).filter((arg) => /^dist\/.+\.js$/.test(arg))) {
         const source = js.replace(/^dist\//, '').replace(/\.js$/, '.ts');
@@ -784,7 +799,7 @@ const checkK8s = (manifests: Manifest[]): string[] => {
         }
         // A key the app can do without is optional, so a platform that leaves it out still starts the pod;
         // a key it needs is not, so a missing one stops the pod at creation, visibly.
-        const unsetOk = ref ? acceptsUnset(e.name) : undefined;
+        const unsetOk = ref ? acceptsUnset(app !== undefined && APP_SECTIONS[app] ? sectionsOf(app) : allSections, e.name) : undefined;
         if (unsetOk === true && ref?.optional !== true) {
           fail(m, `${at}: env ${e.name} is optional for @wahooks/config: its secretKeyRef needs optional: true`);
         }
@@ -801,6 +816,7 @@ const checkK8s = (manifests: Manifest[]): string[] => {
         if (from.secretRef && from.secretRef.name !== SECRET_NAME) {
           fail(m, `${at}: envFrom Secret ${from.secretRef.name}, not ${SECRET_NAME}`);
         }
+
         if (from.configMapRef && !configMaps.has(from.configMapRef.name ?? '')) {
           fail(m, `${at}: envFrom ConfigMap ${from.configMapRef.name} is not declared`);
         }
@@ -862,31 +878,30 @@ const checkK8s = (manifests: Manifest[]): string[] => {
         env[e.name] = e.value ?? (ref ? DUMMY_SECRETS[ref.key] ?? 'x' : '');
       }
       for (const key of Object.keys(env)) if (!KNOWN_ENV.has(key)) fail(m, `${at}: unknown environment variable ${key}`);
+      if (app === undefined || !APP_SECTIONS[app]) continue;
       try {
-        const config = loadConfig(env);
-        const needed = sleepSeconds + config.shutdownGraceMs / 1000 + 5;
+        const config = loadAppConfig(app, env);
+        const needed = sleepSeconds + config.shutdown.graceMs / 1000 + 5;
         if (grace < needed) {
-          fail(m, `terminationGracePeriodSeconds ${grace} < preStop ${sleepSeconds}s + SHUTDOWN_GRACE_MS ${config.shutdownGraceMs}ms + 5s`);
+          fail(m, `terminationGracePeriodSeconds ${grace} < preStop ${sleepSeconds}s + SHUTDOWN_GRACE_MS ${config.shutdown.graceMs}ms + 5s`);
         }
         if (!portMatches(c, config.http.port)) fail(m, `${at}: HTTP_PORT ${config.http.port} is not a container port`);
-        if (app !== undefined) {
-          // The health details and /metrics are on the private port (the intake's public port has neither).
-          const privatePort = privatePortOf(app, config);
-          const wanted = `${privatePortVar(app)} ${privatePort}`;
-          if (!portMatches(c, privatePort)) fail(m, `${at}: ${wanted} is not a container port`);
-          for (const probeName of ['readinessProbe', 'livenessProbe', 'startupProbe'] as const) {
-            const port = c[probeName]?.httpGet?.port;
-            if (port !== undefined && portNumber(c, port) !== privatePort) fail(m, `${at}: ${probeName} must probe ${wanted}, not ${port}`);
-          }
-          const scrape = template?.metadata?.annotations ?? {};
-          if (scrape['prometheus.io/scrape'] !== 'true' || scrape['prometheus.io/path'] !== '/metrics' || Number(scrape['prometheus.io/port']) !== privatePort) {
-            fail(m, `prometheus.io annotations must scrape /metrics on ${wanted}`);
-          }
-          served.push({ app, labels: template?.metadata?.labels, container: c, publicPort: config.http.port, privatePort });
+        // The health details and /metrics are on the private port (the intake's public port has neither).
+        const privatePort = privatePortOf(app, config);
+        const wanted = `${privatePortVar(app)} ${privatePort}`;
+        if (!portMatches(c, privatePort)) fail(m, `${at}: ${wanted} is not a container port`);
+        for (const probeName of ['readinessProbe', 'livenessProbe', 'startupProbe'] as const) {
+          const port = c[probeName]?.httpGet?.port;
+          if (port !== undefined && portNumber(c, port) !== privatePort) fail(m, `${at}: ${probeName} must probe ${wanted}, not ${port}`);
         }
-        const consumes = app === undefined ? undefined : CONSUMERS[app];
+        const scrape = template?.metadata?.annotations ?? {};
+        if (scrape['prometheus.io/scrape'] !== 'true' || scrape['prometheus.io/path'] !== '/metrics' || Number(scrape['prometheus.io/port']) !== privatePort) {
+          fail(m, `prometheus.io annotations must scrape /metrics on ${wanted}`);
+        }
+        served.push({ app, labels: template?.metadata?.labels, container: c, publicPort: config.http.port, privatePort });
+        const consumes = CONSUMERS[app];
         if (consumes) {
-          consumer = { group: config.consumer.groupId ?? consumes.group, topics: consumes.topics };
+          consumer = { group: config.consumer?.groupId ?? consumes.group, topics: consumes.topics };
           if (grace < sleepSeconds + CONSUMER_DRAIN_SECONDS + 5) {
             fail(m, `terminationGracePeriodSeconds ${grace} < preStop ${sleepSeconds}s + consumer drain ${CONSUMER_DRAIN_SECONDS}s + 5s`);
           }
@@ -1152,6 +1167,16 @@ const DUMMY_SECRETS: Record<string, string> = {
 
 // ---------------------------------------------------------------- the tests
 
+describe('the sections each app composes', () => {
+  it('are known for every app, and every app reads its database role, Kafka, its listener and shutdown budget', () => {
+    expect(Object.keys(APP_SECTIONS).sort()).toEqual(Object.keys(APPS).sort());
+    for (const app of Object.keys(APPS)) {
+      expect([app, requiredOf(sectionsOf(app))]).toEqual([app, expect.arrayContaining(['DATABASE_URL', 'INTAKE_RECORD_KEYS', 'KAFKA_BROKERS'])]);
+      expect([app, variablesOf(sectionsOf(app))]).toEqual([app, expect.arrayContaining(['HTTP_PORT', 'SHUTDOWN_GRACE_MS'])]);
+    }
+  });
+});
+
 describe('docker-compose.yml', () => {
   const { compose, problems: interpolationProblems } = parseCompose(readFileSync(COMPOSE_FILE, 'utf8'));
 
@@ -1193,9 +1218,9 @@ describe('docker-compose.yml', () => {
           /depends_on\.migrate must be service_completed_successfully/,
         ],
         [
-          'an encryption key of the wrong size',
-          (c) => Object.assign(svc(c, app).environment as Dict, { SECRETS_ENCRYPTION_KEY: 'c2hvcnQ=' }),
-          /SECRETS_ENCRYPTION_KEY/,
+          'record-proof keys too short',
+          (c) => Object.assign(svc(c, app).environment as Dict, { INTAKE_RECORD_KEYS: 'short' }),
+          new RegExp(`${app}: environment rejected by @wahooks/config: [\\s\\S]*INTAKE_RECORD_KEYS`),
         ],
         [
           'a misspelled variable',
@@ -1251,8 +1276,8 @@ describe('docker-compose.yml', () => {
         ],
         [
           'an invalid environment',
-          (c) => Object.assign(svc(c, name).environment as Dict, { ADMIN_API_TOKEN: 'short' }),
-          new RegExp(`${name}: environment rejected by @wahooks/config: [\\s\\S]*ADMIN_API_TOKEN`),
+          (c) => Object.assign(svc(c, name).environment as Dict, { INTAKE_RECORD_KEYS: 'short' }),
+          new RegExp(`${name}: environment rejected by @wahooks/config: [\\s\\S]*INTAKE_RECORD_KEYS`),
         ],
       ])(`rules: ${name} %s`, (_name, mutate, error) => {
         expect(checkCompose(broken(mutate)).join('\n')).toMatch(error);
