@@ -8,8 +8,9 @@
  * production: probes on the right endpoints and ports, the intake's private
  * port (admin API, /metrics) kept off its Meta-facing Service and out of the
  * only NetworkPolicy open to all, a default deny, secrets only from
- * `wahooks-secrets` (never from a ConfigMap), each app connecting to Postgres
- * as its own role and only the migration Job as the owner, a Service that selects its
+ * `wahooks-secrets` (never from a ConfigMap), each app given only the variables
+ * and secrets its configuration sections read (apps/<app>/src/config.ts), each
+ * app connecting to Postgres as its own role and only the migration Job as the owner, a Service that selects its
  * Deployment, a shutdown budget covering the drain, no more consumer replicas
  * than partitions, one-off rebuild templates kept out of the kustomization,
  * setup ordering in Compose. Each rule is also shown to fail on a broken copy.
@@ -38,17 +39,19 @@ import { parse, parseAllDocuments } from 'yaml';
 // @wahooks/config is free of NestJS at runtime (@nestjs/* is ESM that Jest loads
 // only with --experimental-vm-modules; this unit test runs without it), and so are
 // the apps' sections (app-sections.ts).
-import { AnySection, allSections, APP_ROLES, DATABASE_APPS, DatabaseApp, databaseUrlVariable, isDatabaseApp, loadConfig, OWNER_ROLE, requiredOf, variablesOf } from '@wahooks/config';
+import { AnySection, allSections, APP_ROLES, DATABASE_APPS, DatabaseApp, databaseUrlVariable, isDatabaseApp, loadConfig, OWNER_ROLE, requiredOf, secretsOf, variablesOf } from '@wahooks/config';
 
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { Topics, TopicSpecs } from '../../../libs/shared/events-contract/src/topics';
 
-import { APP_SECTIONS, sectionsOf } from './app-sections';
+import { APP_SECTIONS, readsOf, sectionsOf } from './app-sections';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const K8S_DIR = path.join(ROOT, 'k8s');
 const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml');
 const SECRET_NAME = 'wahooks-secrets';
+/** The ConfigMap every workload reads (envFrom): settings common to the suite; each app's own ConfigMap is `<app>-config`. */
+const SHARED_CONFIG_MAP = 'wahooks-config';
 const NAMESPACE = 'wahooks';
 const SECRET_EXAMPLE = 'k8s/base/secret.example.yaml';
 const KUSTOMIZATION_API = 'kustomize.config.k8s.io/v1beta1';
@@ -74,6 +77,13 @@ const APPS: Record<string, string> = {
   'template-monitor': 'dist/apps/template-monitor/src/main.js',
   'inbound-reply': 'dist/apps/inbound-reply/src/main.js',
 };
+/*
+ * What each app's configuration sections read (APP_SECTIONS, app-sections.ts) is what its
+ * Deployment, rebuild Job and Compose service may give it, and all they may: a secret a
+ * pod holds but never reads is one more place for it to leak from.
+ */
+/** A variable the app has no section for: NODE_OPTIONS is Node's. */
+const notReadBy = (app: string, name: string): boolean => name !== 'NODE_OPTIONS' && !readsOf(app).has(name);
 /** What these rules read of an app's configuration (every app composes http and shutdown, and each its own database, kafka and consumer). */
 interface Config {
   http: { port: number; host: string };
@@ -371,10 +381,16 @@ const checkCompose = (compose: ComposeFile): string[] => {
       if (deps[dep] !== condition) fail(name, `depends_on.${dep} must be ${condition}, got ${deps[dep] ?? 'nothing'}`);
     }
   };
-  /** Known variable names, accepted by the app's sections of @wahooks/config, reaching the kafka and postgres services. */
+  /**
+   * Known variable names, each one the app reads (no other app's variables, secrets least of all),
+   * accepted by the app's sections of @wahooks/config, reaching the kafka and postgres services.
+   */
   const configOf = (name: string, app: string, service: ComposeService) => {
     const env = envOf(service);
-    for (const key of Object.keys(env)) if (!KNOWN_ENV.has(key)) fail(name, `unknown environment variable ${key}`);
+    for (const key of Object.keys(env)) {
+      if (!KNOWN_ENV.has(key)) fail(name, `unknown environment variable ${key}`);
+      else if (notReadBy(app, key)) fail(name, `gets ${key}, which ${app} never reads (${secretsOf(allSections).includes(key) ? 'a secret' : 'a setting'} of another service)`);
+    }
     try {
       const config = loadAppConfig(app, env);
       if (!config.kafka?.brokers.includes('kafka:9092')) fail(name, 'KAFKA_BROKERS must reach the kafka service');
@@ -739,8 +755,8 @@ const checkK8s = (manifests: Manifest[]): string[] => {
   const exampleKeys = new Set(Object.keys(exampleData));
   if (!example) problems.push(`${SECRET_EXAMPLE}: must hold an example Secret ${SECRET_NAME}`);
   else if (example.doc.metadata?.name !== SECRET_NAME) fail(example, `must be named ${SECRET_NAME}`);
-  /** Variables that hold secrets wherever they appear: the Secret's keys, and what pods name the database URLs. */
-  const secretNames = new Set([...exampleKeys, 'DATABASE_URL', ADMIN_KEY]);
+  /** Variables that hold secrets wherever they appear: the Secret's keys, what pods name the database URLs, what sections call secret. */
+  const secretNames = new Set([...exampleKeys, 'DATABASE_URL', ADMIN_KEY, ...secretsOf(allSections)]);
 
   const configMaps = new Map(
     ofKind<IConfigMap>('ConfigMap')
@@ -797,6 +813,11 @@ const checkK8s = (manifests: Manifest[]): string[] => {
         if (ref && example && !adminRef && !exampleKeys.has(ref.key)) {
           fail(m, `${at}: env ${e.name} reads key ${ref.key}, missing from ${SECRET_EXAMPLE}`);
         }
+        // An app's pod reads only the secrets its sections use, each from its own key (DATABASE_URL: see checkDatabaseAccess).
+        if (ref && app !== undefined && APP_SECTIONS[app]) {
+          if (notReadBy(app, e.name)) fail(m, `${at}: env ${e.name} reads a secret ${app} never reads (key ${ref.key}): give a pod only the secrets its configuration sections use`);
+          else if (e.name !== 'DATABASE_URL' && ref.key !== e.name) fail(m, `${at}: env ${e.name} reads key ${ref.key}: a secret comes from the key of its own name`);
+        }
         // A key the app can do without is optional, so a platform that leaves it out still starts the pod;
         // a key it needs is not, so a missing one stops the pod at creation, visibly.
         const unsetOk = ref ? acceptsUnset(app !== undefined && APP_SECTIONS[app] ? sectionsOf(app) : allSections, e.name) : undefined;
@@ -806,6 +827,7 @@ const checkK8s = (manifests: Manifest[]): string[] => {
         if (unsetOk === false && ref?.optional === true) {
           fail(m, `${at}: env ${e.name} is required by @wahooks/config: its secretKeyRef must not be optional`);
         }
+        if (e.value !== undefined && app !== undefined && KNOWN_ENV.has(e.name) && notReadBy(app, e.name)) fail(m, `${at}: env ${e.name} is set, but ${app} never reads it`);
         if (e.value !== undefined && secretNames.has(e.name)) {
           fail(m, `${at}: env ${e.name} is a secret: read it from ${SECRET_NAME}, not a literal value`);
         }
@@ -816,9 +838,17 @@ const checkK8s = (manifests: Manifest[]): string[] => {
         if (from.secretRef && from.secretRef.name !== SECRET_NAME) {
           fail(m, `${at}: envFrom Secret ${from.secretRef.name}, not ${SECRET_NAME}`);
         }
-
+        if (from.secretRef && app !== undefined) {
+          fail(m, `${at}: envFrom the whole Secret ${from.secretRef.name} gives ${app} every key: read each secret it uses with a secretKeyRef`);
+        }
         if (from.configMapRef && !configMaps.has(from.configMapRef.name ?? '')) {
           fail(m, `${at}: envFrom ConfigMap ${from.configMapRef.name} is not declared`);
+        }
+        // The shared ConfigMap serves every service; an app's own ConfigMap holds only what the app reads.
+        if (from.configMapRef && app !== undefined && from.configMapRef.name !== SHARED_CONFIG_MAP) {
+          for (const key of Object.keys(configMaps.get(from.configMapRef.name ?? '') ?? {})) {
+            if (KNOWN_ENV.has(key) && notReadBy(app, key)) fail(m, `${at}: ConfigMap ${from.configMapRef.name} sets ${key}, which ${app} never reads`);
+          }
         }
       }
     }
@@ -1165,6 +1195,12 @@ const DUMMY_SECRETS: Record<string, string> = {
   INBOUND_GRAPH_CONFIG: '{"acme": {"accessToken": "a-graph-api-access-token"}}',
 };
 
+/** A secret some section declares that `app` never reads (the first, alphabetically). */
+const foreignSecret = (app: string): string => secretsOf(allSections).find((name) => notReadBy(app, name)) as string;
+/** A setting (no secret) of an integer variable some other app reads. */
+const foreignSetting = (app: string): string =>
+  variablesOf(allSections).find((name) => notReadBy(app, name) && !secretsOf(allSections).includes(name) && /_MS$/.test(name)) as string;
+
 // ---------------------------------------------------------------- the tests
 
 describe('the sections each app composes', () => {
@@ -1174,6 +1210,10 @@ describe('the sections each app composes', () => {
       expect([app, requiredOf(sectionsOf(app))]).toEqual([app, expect.arrayContaining(['DATABASE_URL', 'INTAKE_RECORD_KEYS', 'KAFKA_BROKERS'])]);
       expect([app, variablesOf(sectionsOf(app))]).toEqual([app, expect.arrayContaining(['HTTP_PORT', 'SHUTDOWN_GRACE_MS'])]);
     }
+  });
+
+  it('leave every app some secret it never reads (the rules below are shown to fail with it)', () => {
+    for (const app of Object.keys(APPS)) expect([app, foreignSecret(app), foreignSetting(app)]).toEqual([app, expect.any(String), expect.any(String)]);
   });
 });
 
@@ -1221,6 +1261,16 @@ describe('docker-compose.yml', () => {
           'record-proof keys too short',
           (c) => Object.assign(svc(c, app).environment as Dict, { INTAKE_RECORD_KEYS: 'short' }),
           new RegExp(`${app}: environment rejected by @wahooks/config: [\\s\\S]*INTAKE_RECORD_KEYS`),
+        ],
+        [
+          'a secret of another service',
+          (c) => Object.assign(svc(c, app).environment as Dict, { [foreignSecret(app)]: 'a-value-of-sufficient-length-0123456789' }),
+          new RegExp(`${app}: gets ${foreignSecret(app)}, which ${app} never reads \\(a secret of another service\\)`),
+        ],
+        [
+          'a setting of another service',
+          (c) => Object.assign(svc(c, app).environment as Dict, { [foreignSetting(app)]: '1000' }),
+          new RegExp(`${app}: gets ${foreignSetting(app)}, which ${app} never reads \\(a setting of another service\\)`),
         ],
         [
           'a misspelled variable',
@@ -1278,6 +1328,11 @@ describe('docker-compose.yml', () => {
           'an invalid environment',
           (c) => Object.assign(svc(c, name).environment as Dict, { INTAKE_RECORD_KEYS: 'short' }),
           new RegExp(`${name}: environment rejected by @wahooks/config: [\\s\\S]*INTAKE_RECORD_KEYS`),
+        ],
+        [
+          'a secret its app never reads',
+          (c) => Object.assign(svc(c, name).environment as Dict, { [foreignSecret(app)]: 'a-value-of-sufficient-length-0123456789' }),
+          new RegExp(`${name}: gets ${foreignSecret(app)}, which ${app} never reads`),
         ],
       ])(`rules: ${name} %s`, (_name, mutate, error) => {
         expect(checkCompose(broken(mutate)).join('\n')).toMatch(error);
@@ -1788,6 +1843,50 @@ describe('k8s/', () => {
     it.each(Object.keys(REBUILDS))('rules: %s reading the owner key', (name) => {
       const copy = broken('Job', name, (d) => (refOf(envOf(d), 'DATABASE_URL')['key'] = 'DATABASE_MIGRATION_URL'));
       expect(checkK8s(copy).join('\n')).toMatch(new RegExp(`Job/${name}: container rebuild: gets the owner's DATABASE_MIGRATION_URL`));
+    });
+
+    // Each Deployment and rebuild gets the secrets, and its own ConfigMap the settings, of its app's configuration sections only.
+    describe.each(Object.keys(APPS))('%s', (app) => {
+      const secret = foreignSecret(app);
+      const setting = foreignSetting(app);
+      it.each<[string, string, string, (doc: Dict) => void, RegExp]>([
+        [
+          'given a secret it never reads',
+          'Deployment',
+          app,
+          (d) => envOf(d).push({ name: secret, valueFrom: { secretKeyRef: { name: 'wahooks-secrets', key: secret, optional: true } } }),
+          new RegExp(`Deployment/${app}: container ${app}: env ${secret} reads a secret ${app} never reads \\(key ${secret}\\)`),
+        ],
+        [
+          'given the whole Secret',
+          'Deployment',
+          app,
+          (d) => ((container(d)['envFrom'] as Dict[]) ?? []).push({ secretRef: { name: 'wahooks-secrets' } }),
+          new RegExp(`Deployment/${app}: container ${app}: envFrom the whole Secret wahooks-secrets gives ${app} every key`),
+        ],
+        [
+          'reading a secret from another key',
+          'Deployment',
+          app,
+          (d) => (refOf(envOf(d), 'INTAKE_RECORD_KEYS')['key'] = 'ADMIN_API_TOKEN'),
+          new RegExp(`Deployment/${app}: container ${app}: env INTAKE_RECORD_KEYS reads key ADMIN_API_TOKEN: a secret comes from the key of its own name`),
+        ],
+        [
+          "set up with another service's setting",
+          'ConfigMap',
+          `${app}-config`,
+          (d) => ((d['data'] as Dict)[setting] = '1000'),
+          new RegExp(`Deployment/${app}: container ${app}: ConfigMap ${app}-config sets ${setting}, which ${app} never reads`),
+        ],
+      ])(`rules: ${app} %s`, (_name, kind, name, mutate, error) => {
+        expect(checkK8s(broken(kind, name, mutate)).join('\n')).toMatch(error);
+      });
+    });
+
+    it.each(Object.entries(REBUILDS).map(([name, { app }]) => [name, app]))('rules: %s given a secret %s never reads', (name, app) => {
+      const secret = foreignSecret(app);
+      const copy = broken('Job', name, (d) => envOf(d).push({ name: secret, valueFrom: { secretKeyRef: { name: 'wahooks-secrets', key: secret, optional: true } } }));
+      expect(checkK8s(copy).join('\n')).toMatch(new RegExp(`Job/${name}: container rebuild: env ${secret} reads a secret ${app} never reads`));
     });
 
     it.each<[string, string, string, (doc: Dict) => void, RegExp]>([
