@@ -4,7 +4,7 @@ import { Kafka, logLevel } from 'kafkajs';
 
 import { RecordProof } from '@wahooks/consumer-runtime';
 import { StatusTopics, Topics, deadLetterTopic } from '@wahooks/events-contract';
-import { distinctByIdempotencyKey, physicalTopic, provisionTenant, ProvisionedTenant, ReadRecord, signLikeMeta, SpawnedApp, testConfig, TopicReader } from '@wahooks/testing';
+import { distinctByIdempotencyKey, physicalTopic, provisionTenant, ProvisionedTenant, ReadRecord, signLikeMeta, SpawnedApp, testConfig, TopicReader, unset } from '@wahooks/testing';
 
 import { expectedByWamid, statusFixtures } from './fixture-statuses';
 
@@ -23,7 +23,14 @@ interface MessageView {
 
 describe('status-projector end to end: intake → Kafka → projector → read API', () => {
   const intake = new SpawnedApp('intake', {});
-  const projector = new SpawnedApp('status-projector', { CONSUMER_GROUP_ID: group, CONSUMER_START_FROM: 'latest', STALL_SCAN_INTERVAL_MS: '500', STALL_ACCEPTED_TO_SENT_MS: '2000' });
+  // Without the secrets it does not read (the test's environment has them all): it starts without them (docs/configuration.md).
+  const projector = new SpawnedApp('status-projector', {
+    CONSUMER_GROUP_ID: group,
+    CONSUMER_START_FROM: 'latest',
+    STALL_SCAN_INTERVAL_MS: '500',
+    STALL_ACCEPTED_TO_SENT_MS: '2000',
+    ...unset('ADMIN_API_TOKEN', 'SECRETS_ENCRYPTION_KEY', 'PLATFORM_APP_SECRETS', 'PLATFORM_VERIFY_TOKEN'),
+  });
   const changes = new TopicReader(config.kafka.brokers);
   const kafka = new Kafka({ brokers: config.kafka.brokers, logLevel: logLevel.NOTHING });
   const producer = kafka.producer();

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { Client } from 'pg';
 
 import { StatusTopics, Topics } from '@wahooks/events-contract';
-import { distinctByIdempotencyKey, provisionTenant, ProvisionedTenant, signLikeMeta, SpawnedApp, testConfig, testDatabaseUrl, TopicReader, uniqueMetaId } from '@wahooks/testing';
+import { distinctByIdempotencyKey, provisionTenant, ProvisionedTenant, signLikeMeta, SpawnedApp, testConfig, testDatabaseUrl, TopicReader, uniqueMetaId, unset } from '@wahooks/testing';
 
 import { AlertReceiver } from './alert-receiver';
 import { envelope, expectedTemplates, managementFixtures } from './management-payloads';
@@ -47,7 +47,13 @@ describe('template-monitor end to end: intake → Kafka → monitor → read API
     await db.connect();
     await receiver.start();
     // The local receiver is an internal address: allowed by address and port, as an operator would.
-    monitor = new SpawnedApp('template-monitor', { CONSUMER_GROUP_ID: group, CONSUMER_START_FROM: 'latest', EGRESS_ALLOW: new URL(receiver.url).host });
+    // Without the platform app's secrets, which only the intake reads (docs/configuration.md).
+    monitor = new SpawnedApp('template-monitor', {
+      CONSUMER_GROUP_ID: group,
+      CONSUMER_START_FROM: 'latest',
+      EGRESS_ALLOW: new URL(receiver.url).host,
+      ...unset('PLATFORM_APP_SECRETS', 'PLATFORM_VERIFY_TOKEN'),
+    });
     await alerts.start([StatusTopics.alerts]);
     await unrouted.start([Topics.webhooksUnrouted]);
     await Promise.all([intake.start(), monitor.start()]);
