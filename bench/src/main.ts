@@ -6,7 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 
-import { loadConfig } from '@wahooks/config';
+import { allSections, loadConfig } from '@wahooks/config';
 
 import { describeMachine } from './machine';
 import { parseOptions, USAGE, UsageRequested } from './options';
@@ -39,8 +39,8 @@ const log = (line: string): void => {
 
 export async function main(argv: string[]): Promise<number> {
   const options = parseOptions(argv);
-  // Fail fast, naming bad variables, before any process is started.
-  loadConfig(process.env);
+  // Fail fast, naming bad variables, before any process is started: it starts every app, so every section.
+  loadConfig(allSections, process.env);
   const ctx: BenchContext = { options, env: { ...process.env }, log };
   const suites = options.suites.length ? SUITES.filter((s) => options.suites.includes(s.id)) : SUITES;
   if (suites.length !== (options.suites.length || SUITES.length)) {

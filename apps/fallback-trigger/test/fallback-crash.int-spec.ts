@@ -39,7 +39,7 @@ describe('fallback trigger: exactly one SMS per 131026 failure through duplicate
     await db.connect();
     app = new SpawnedApp('fallback-trigger', env());
     await Promise.all([intake.start(), app.start()]);
-    tenant = await provisionTenant(intake.adminUrl, config.secrets.adminApiToken, 'fbcrash');
+    tenant = await provisionTenant(intake.adminUrl, config.adminApi.token, 'fbcrash');
   });
 
   afterAll(async () => {

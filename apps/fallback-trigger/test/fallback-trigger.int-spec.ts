@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 
 import { FallbackTopics, StatusTopics, Topics } from '@wahooks/events-contract';
-import { loadFixtures, physicalTopic, provisionTenant, ProvisionedTenant, SpawnedApp, testConfig, TopicReader } from '@wahooks/testing';
+import { loadFixtures, physicalTopic, provisionTenant, ProvisionedTenant, SpawnedApp, testConfig, TopicReader, unset } from '@wahooks/testing';
 
 import { FakeSmsProvider } from './fake-sms-provider';
 import { eventually, poster, preferenceBody, statusesBody } from './webhooks';
@@ -52,9 +52,11 @@ describe('fallback-trigger end to end: intake → Kafka → policies → side ef
     await provider.start();
     await reader.start([FallbackTopics.retryRequested, FallbackTopics.templateRequired, FallbackTopics.fallbackEvents, StatusTopics.alerts]);
     await intake.start();
-    tenant = await provisionTenant(intake.adminUrl, config.secrets.adminApiToken, 'fb');
-    other = await provisionTenant(intake.adminUrl, config.secrets.adminApiToken, 'fbo');
+    tenant = await provisionTenant(intake.adminUrl, config.adminApi.token, 'fb');
+    other = await provisionTenant(intake.adminUrl, config.adminApi.token, 'fbo');
     app = new SpawnedApp('fallback-trigger', {
+      // Without the secrets it does not read (the test's environment has them all): it starts without them (docs/configuration.md).
+      ...unset('ADMIN_API_TOKEN', 'SECRETS_ENCRYPTION_KEY', 'PLATFORM_APP_SECRETS', 'PLATFORM_VERIFY_TOKEN'),
       CONSUMER_GROUP_ID: group,
       CONSUMER_START_FROM: 'latest',
       FALLBACK_SMS_URL: provider.url,

@@ -69,7 +69,7 @@ describe('inbound-reply address book: smb_app_state_sync → intake → Kafka �
 
   beforeAll(async () => {
     await Promise.all([db.connect(), topics.start([InboundTopics.contacts]), intake.start()]);
-    [tenant, other] = (await tenants(intake.adminUrl, config.secrets.adminApiToken, 2)) as [ProvisionedTenant, ProvisionedTenant];
+    [tenant, other] = (await tenants(intake.adminUrl, config.adminApi.token, 2)) as [ProvisionedTenant, ProvisionedTenant];
     appEnv = { CONSUMER_GROUP_ID: `inbound-book-test-${randomBytes(4).toString('hex')}`, CONSUMER_START_FROM: 'latest' };
     app = new SpawnedApp('inbound-reply', appEnv);
     await app.start();

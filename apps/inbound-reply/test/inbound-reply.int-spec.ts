@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { Client as Pg } from 'pg';
 
 import { InboundTopics } from '@wahooks/events-contract';
-import { ProvisionedTenant, SpawnedApp, testConfig, testDatabaseUrl, TopicReader } from '@wahooks/testing';
+import { ProvisionedTenant, SpawnedApp, testConfig, testDatabaseUrl, TopicReader, unset } from '@wahooks/testing';
 
 import { bytesOf, FakeGraph, Generated, generatedSha256, Plan } from './fake-graph';
 import { Client, contact, eventually, image, inbound, memoryOf, nowSec, PHONE, resetPeakMemory, tenants, text, wamid } from './harness';
@@ -98,7 +98,7 @@ describe('inbound-reply end to end: intake → Kafka → inbound-reply → read 
 
   beforeAll(async () => {
     await Promise.all([graph.start(), db.connect(), topics.start(Object.values(InboundTopics)), intake.start()]);
-    const all = await tenants(intake.adminUrl, config.secrets.adminApiToken, groups.length + 3);
+    const all = await tenants(intake.adminUrl, config.adminApi.token, groups.length + 3);
     [tenant, other, unconfigured] = all as [ProvisionedTenant, ProvisionedTenant, ProvisionedTenant];
     fixtureTenants = all.slice(3);
     const graphConfig = Object.fromEntries([tenant, other, ...fixtureTenants].map((t) => [t.id, { accessToken: TOKEN, baseUrl: graph.url, version: 'v23.0' }]));
@@ -118,7 +118,8 @@ describe('inbound-reply end to end: intake → Kafka → inbound-reply → read 
       INBOUND_MEDIA_BACKOFF_CAP_MS: '200',
       INBOUND_MEDIA_MAX_ATTEMPTS: '4',
     };
-    app = new SpawnedApp('inbound-reply', appEnv);
+    // Without the secrets it does not read (the test's environment has them all): it starts without them (docs/configuration.md).
+    app = new SpawnedApp('inbound-reply', { ...appEnv, ...unset('ADMIN_API_TOKEN', 'SECRETS_ENCRYPTION_KEY', 'PLATFORM_APP_SECRETS', 'PLATFORM_VERIFY_TOKEN') });
     await app.start();
     api = new Client(intake, app);
   });

@@ -5,10 +5,11 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 
-import { AppConfig, ConfigModule } from '@wahooks/config';
+import { ConfigModule } from '@wahooks/config';
 import { loggingModule, MetricsController, MetricsService, Readiness } from '@wahooks/observability';
 import { auditAdminCalls, TenantAdminApiModule, TenantAdminService } from '@wahooks/tenancy';
 
+import { IntakeAppConfig, intakeConfig } from './config';
 import { HealthController } from './health.controller';
 
 /**
@@ -19,10 +20,10 @@ import { HealthController } from './health.controller';
  */
 @Module({})
 class AdminModule {
-  static forRoot(main: INestApplicationContext, config: AppConfig, logger: Logger): DynamicModule {
+  static forRoot(main: INestApplicationContext, config: IntakeAppConfig, logger: Logger): DynamicModule {
     return {
       module: AdminModule,
-      imports: [ConfigModule.forRoot(config), loggingModule(logger), TenantAdminApiModule.over(main.get(TenantAdminService))],
+      imports: [ConfigModule.forRoot(config, intakeConfig), loggingModule(logger), TenantAdminApiModule.over(main.get(TenantAdminService))],
       providers: [
         { provide: MetricsService, useValue: main.get(MetricsService) },
         { provide: Readiness, useValue: main.get(Readiness) },
@@ -42,7 +43,7 @@ const adminApps = new WeakMap<NestFastifyApplication, NestFastifyApplication>();
  * readiness reports the drain and /metrics is still scraped meanwhile) and
  * before the shared providers shut down.
  */
-export async function attachAdminApp(main: NestFastifyApplication, config: AppConfig, logger: Logger): Promise<NestFastifyApplication> {
+export async function attachAdminApp(main: NestFastifyApplication, config: IntakeAppConfig, logger: Logger): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ return503OnClosing: true, keepAliveTimeout: 5000 });
   const admin = await NestFactory.create<NestFastifyApplication>(AdminModule.forRoot(main, config, logger), adapter, { abortOnError: false });
   admin.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));

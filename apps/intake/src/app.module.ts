@@ -2,12 +2,13 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import type { Logger } from 'pino';
 
-import { AppConfig, ConfigModule } from '@wahooks/config';
+import { ConfigModule } from '@wahooks/config';
 import { IntakeModule } from '@wahooks/intake-feature';
 import { ObservabilityModule } from '@wahooks/observability';
 import { PrismaModule } from '@wahooks/prisma';
 import { TenancyModule } from '@wahooks/tenancy';
 
+import { IntakeAppConfig, intakeConfig } from './config';
 import { PublicHealthController } from './public-health.controller';
 import { intakeReadiness } from './readiness';
 
@@ -18,11 +19,12 @@ import { intakeReadiness } from './readiness';
  */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+  static forRoot(config: IntakeAppConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config),
+        // The intake's sections and no others, whatever else `config` holds (the test kit's holds every section).
+        ConfigModule.forRoot(config, intakeConfig),
         ObservabilityModule.forRoot(logger, { metricsEndpoint: false }),
         PrismaModule,
         TerminusModule.forRoot({ logger: false }),

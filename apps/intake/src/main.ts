@@ -5,13 +5,14 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 
-import { AppConfig, loadConfigFromEnv } from '@wahooks/config';
+import { loadConfigFromEnv } from '@wahooks/config';
 import { configureBodyParsing, InflightBudget, intakeClientErrorHandler, KAFKA, registerWebhookRoutes, WebhookFastPath, WebhookIntakeService } from '@wahooks/intake-feature';
 import type { KafkaClients } from '@wahooks/kafka';
 import { createRootLogger, installShutdownDeadline, routeProcessWarnings } from '@wahooks/observability';
 
 import { attachAdminApp, listenIntake } from './admin-app';
 import { AppModule } from './app.module';
+import { IntakeAppConfig, intakeConfig } from './config';
 
 export { listenIntake } from './admin-app';
 
@@ -21,8 +22,8 @@ export { listenIntake } from './admin-app';
  * details on ADMIN_HTTP_PORT, admin-app.ts). `listenIntake` opens both;
  * closing the returned app closes both.
  */
-export async function createIntakeApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const logger = createRootLogger('intake', config.logLevel);
+export async function createIntakeApp(config: IntakeAppConfig): Promise<NestFastifyApplication> {
+  const logger = createRootLogger('intake', config.runtime.logLevel);
   routeProcessWarnings(logger);
   // A short keep-alive bounds how long a graceful close waits for idle sockets (Fastify defaults to 72 s).
   const keepAliveTimeout = 5000;
@@ -61,8 +62,8 @@ export async function createIntakeApp(config: AppConfig): Promise<NestFastifyApp
 }
 
 async function main(): Promise<void> {
-  const config = loadConfigFromEnv();
-  installShutdownDeadline(config.shutdownGraceMs, (m) => process.stderr.write(`${m}\n`));
+  const config = loadConfigFromEnv(intakeConfig);
+  installShutdownDeadline(config.shutdown.graceMs, (m) => process.stderr.write(`${m}\n`));
   const app = await createIntakeApp(config);
   // A refused login or an untrusted certificate stops the process here, with the broker's words.
   await app.get<KafkaClients>(KAFKA).preflight();

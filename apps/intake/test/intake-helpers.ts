@@ -2,9 +2,9 @@ import { createHmac } from 'node:crypto';
 
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
-import { AppConfig } from '@wahooks/config';
 import { uniqueId, uniqueMetaId } from '@wahooks/testing';
 
+import { IntakeAppConfig } from '../src/config';
 import { createIntakeApp, listenIntake } from '../src/main';
 
 /** Signs like Meta: HMAC-SHA256 over the exact bytes, lowercase hex. Independent of the code under test. */
@@ -20,7 +20,7 @@ export interface TestTenant {
 }
 
 /** The intake in this process on two free loopback ports: `url` is Meta's (webhooks), `adminUrl` the private one (admin API, /metrics, health details). */
-export async function startIntake(config: AppConfig): Promise<{ app: NestFastifyApplication; url: string; adminUrl: string }> {
+export async function startIntake(config: IntakeAppConfig): Promise<{ app: NestFastifyApplication; url: string; adminUrl: string }> {
   const app = await createIntakeApp(config);
   const local = { port: 0, host: '127.0.0.1' };
   const { url, adminUrl } = await listenIntake(app, { http: local, adminHttp: local });
@@ -28,7 +28,7 @@ export async function startIntake(config: AppConfig): Promise<{ app: NestFastify
 }
 
 /** Through the admin API, on the private port (`adminUrl` of startIntake). */
-export async function createTenant(adminUrl: string, config: AppConfig, overrides: Partial<TestTenant> = {}): Promise<TestTenant> {
+export async function createTenant(adminUrl: string, config: Pick<IntakeAppConfig, 'adminApi'>, overrides: Partial<TestTenant> = {}): Promise<TestTenant> {
   const tenant: TestTenant = {
     id: uniqueId('t'),
     secret: `secret-${uniqueId('s')}-0123456789`,
@@ -39,7 +39,7 @@ export async function createTenant(adminUrl: string, config: AppConfig, override
   };
   const res = await fetch(`${adminUrl}/admin/tenants`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${config.secrets.adminApiToken}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${config.adminApi.token}` },
     body: JSON.stringify({
       id: tenant.id,
       verifyToken: tenant.verifyToken,

@@ -1,8 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
-import { AppConfig } from '@wahooks/config';
 import { RawPublisher } from '@wahooks/intake-feature';
-import { testConfig } from '@wahooks/testing';
+import { testConfig, TestConfig } from '@wahooks/testing';
 
 import { createTenant, postWebhook, sign, startIntake, textEnvelope } from './intake-helpers';
 
@@ -12,7 +11,7 @@ import { createTenant, postWebhook, sign, startIntake, textEnvelope } from './in
  * same providers as the webhook path.
  */
 describe('intake ports: public for Meta, private for the rest', () => {
-  let config: AppConfig;
+  let config: TestConfig;
   let app: NestFastifyApplication;
   let url: string;
   let adminUrl: string;
@@ -22,7 +21,7 @@ describe('intake ports: public for Meta, private for the rest', () => {
     // No periodic reload: a change the webhook path sees can only come from the shared directory's invalidation.
     config = testConfig({ TENANT_CACHE_TTL_MS: '0' });
     ({ app, url, adminUrl } = await startIntake(config));
-    admin = { 'content-type': 'application/json', authorization: `Bearer ${config.secrets.adminApiToken}` };
+    admin = { 'content-type': 'application/json', authorization: `Bearer ${config.adminApi.token}` };
   });
 
   afterAll(async () => {

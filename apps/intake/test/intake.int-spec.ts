@@ -1,13 +1,12 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
-import { AppConfig } from '@wahooks/config';
 import { RawHeaders, Topics } from '@wahooks/events-contract';
-import { loadFixtures, testConfig, TopicReader } from '@wahooks/testing';
+import { loadFixtures, testConfig, TestConfig, TopicReader } from '@wahooks/testing';
 
 import { createTenant, postWebhook, sign, startIntake, TestTenant, textEnvelope } from './intake-helpers';
 
 describe('intake against the real broker and database', () => {
-  let config: AppConfig;
+  let config: TestConfig;
   let app: NestFastifyApplication;
   let url: string;
   let adminUrl: string;
@@ -179,7 +178,7 @@ describe('intake against the real broker and database', () => {
   });
 
   it('accepts either secret during a rotation and picks up tenant changes without a restart', async () => {
-    const admin = { 'content-type': 'application/json', authorization: `Bearer ${config.secrets.adminApiToken}` };
+    const admin = { 'content-type': 'application/json', authorization: `Bearer ${config.adminApi.token}` };
     const newSecret = 'rotated-secret-0123456789abcdef';
     const added = await fetch(`${adminUrl}/admin/tenants/${tenant.id}/app-secrets`, { method: 'POST', headers: admin, body: JSON.stringify({ secret: newSecret }) });
     expect(added.status).toBe(201);
@@ -188,7 +187,7 @@ describe('intake against the real broker and database', () => {
     const body = textEnvelope(tenant.wabaId, tenant.phoneNumberId, 'rotation');
     const target = `${url}/webhooks/whatsapp/${tenant.id}`;
     // The directory reloads on its TTL; wait for it rather than poking internals.
-    const deadline = Date.now() + config.tenantCacheTtlMs + 3000;
+    const deadline = Date.now() + config.tenantDirectory.cacheTtlMs + 3000;
     let status = 0;
     while (Date.now() < deadline && status !== 200) {
       status = (await postWebhook(target, body, { 'x-hub-signature-256': sign(body, newSecret) })).status;
@@ -203,11 +202,11 @@ describe('intake against the real broker and database', () => {
     expect((await fetch(`${adminUrl}/admin/tenants`, { headers: { authorization: 'Bearer wrong-token-wrong-token' } })).status).toBe(401);
     const bad = await fetch(`${adminUrl}/admin/tenants`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${config.secrets.adminApiToken}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${config.adminApi.token}` },
       body: JSON.stringify({ id: 'Bad Id!', verifyToken: 'x', appSecrets: [] }),
     });
     expect(bad.status).toBe(400);
-    const listed = await fetch(`${adminUrl}/admin/tenants/${tenant.id}`, { headers: { authorization: `Bearer ${config.secrets.adminApiToken}` } });
+    const listed = await fetch(`${adminUrl}/admin/tenants/${tenant.id}`, { headers: { authorization: `Bearer ${config.adminApi.token}` } });
     const text = await listed.text();
     expect(text).not.toContain(tenant.secret);
     expect(text).not.toContain(tenant.verifyToken);

@@ -81,7 +81,7 @@ describe('status projector: crash mid-stream, duplicates, reordering, rebuild', 
     await db.connect();
     await changes.start([StatusTopics.statusChanged]);
     await Promise.all([intake.start(), projector.start()]);
-    tenant = await provisionTenant(intake.adminUrl, config.secrets.adminApiToken, 'crash');
+    tenant = await provisionTenant(intake.adminUrl, config.adminApi.token, 'crash');
   });
 
   afterAll(async () => {

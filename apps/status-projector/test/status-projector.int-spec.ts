@@ -4,7 +4,7 @@ import { Kafka, logLevel } from 'kafkajs';
 
 import { RecordProof } from '@wahooks/consumer-runtime';
 import { StatusTopics, Topics, deadLetterTopic } from '@wahooks/events-contract';
-import { distinctByIdempotencyKey, physicalTopic, provisionTenant, ProvisionedTenant, ReadRecord, signLikeMeta, SpawnedApp, testConfig, TopicReader } from '@wahooks/testing';
+import { distinctByIdempotencyKey, physicalTopic, provisionTenant, ProvisionedTenant, ReadRecord, signLikeMeta, SpawnedApp, testConfig, TopicReader, unset } from '@wahooks/testing';
 
 import { expectedByWamid, statusFixtures } from './fixture-statuses';
 
@@ -23,7 +23,14 @@ interface MessageView {
 
 describe('status-projector end to end: intake → Kafka → projector → read API', () => {
   const intake = new SpawnedApp('intake', {});
-  const projector = new SpawnedApp('status-projector', { CONSUMER_GROUP_ID: group, CONSUMER_START_FROM: 'latest', STALL_SCAN_INTERVAL_MS: '500', STALL_ACCEPTED_TO_SENT_MS: '2000' });
+  // Without the secrets it does not read (the test's environment has them all): it starts without them (docs/configuration.md).
+  const projector = new SpawnedApp('status-projector', {
+    CONSUMER_GROUP_ID: group,
+    CONSUMER_START_FROM: 'latest',
+    STALL_SCAN_INTERVAL_MS: '500',
+    STALL_ACCEPTED_TO_SENT_MS: '2000',
+    ...unset('ADMIN_API_TOKEN', 'SECRETS_ENCRYPTION_KEY', 'PLATFORM_APP_SECRETS', 'PLATFORM_VERIFY_TOKEN'),
+  });
   const changes = new TopicReader(config.kafka.brokers);
   const kafka = new Kafka({ brokers: config.kafka.brokers, logLevel: logLevel.NOTHING });
   const producer = kafka.producer();
@@ -56,8 +63,8 @@ describe('status-projector end to end: intake → Kafka → projector → read A
     await Promise.all([intake.start(), projector.start()]);
     // The group's dead-letter topic exists once its consumer started.
     await changes.start([StatusTopics.statusChanged, StatusTopics.alerts, StatusTopics.conversions, deadLetterTopic(group)]);
-    tenant = await provisionTenant(intake.adminUrl, config.secrets.adminApiToken);
-    other = await provisionTenant(intake.adminUrl, config.secrets.adminApiToken);
+    tenant = await provisionTenant(intake.adminUrl, config.adminApi.token);
+    other = await provisionTenant(intake.adminUrl, config.adminApi.token);
     await producer.connect();
   });
 
@@ -214,7 +221,7 @@ describe('status-projector end to end: intake → Kafka → projector → read A
   it('dead-letters a poison record to its group and keeps going', async () => {
     // Signed as the intake signs (a proof over tenant and body), but not JSON: poison by content.
     const garbage = 'not json at all';
-    const proof = new RecordProof(config.secrets.recordProofKeys);
+    const proof = new RecordProof(config.recordProof.keys);
     await producer.send({ topic: physicalTopic(Topics.webhooksRaw), messages: [{ key: tenant.id, headers: { 'wahooks-tenant-id': tenant.id, 'wahooks-intake-proof': proof.sign(tenant.id, Buffer.from(garbage)) }, value: garbage }] });
     const wamid = `wamid.after-poison-${randomBytes(4).toString('hex')}`;
     const body = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: '1000' }, statuses: [{ id: wamid, status: 'sent', timestamp: '1700000000', recipient_id: '1' }] } }] }] });
@@ -229,7 +236,7 @@ describe('status-projector end to end: intake → Kafka → projector → read A
   it('refuses a raw record the intake did not write: a well-formed forgery for another tenant is dead-lettered, never projected', async () => {
     const wamid = `wamid.forged-${randomBytes(4).toString('hex')}`;
     const forged = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: '1000' }, statuses: [{ id: wamid, status: 'failed', timestamp: '1700000000', recipient_id: '1', errors: [{ code: 131026 }] }] } }] }] });
-    const stolen = new RecordProof(config.secrets.recordProofKeys).sign(other.id, Buffer.from(forged));
+    const stolen = new RecordProof(config.recordProof.keys).sign(other.id, Buffer.from(forged));
     await producer.send({
       topic: physicalTopic(Topics.webhooksRaw),
       messages: [

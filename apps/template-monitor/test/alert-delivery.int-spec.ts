@@ -62,7 +62,7 @@ describe('template-monitor alerts: exactly once per fact, signed, delivered thro
   const putEndpoint = (t: ProvisionedTenant, url: string, signingSecret?: string) =>
     fetch(`${monitor.url}/admin/tenants/${t.id}/alert-endpoint`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${config.secrets.adminApiToken}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${config.adminApi.token}` },
       body: JSON.stringify({ url, ...(signingSecret ? { signingSecret } : {}) }),
     });
 
@@ -84,7 +84,7 @@ describe('template-monitor alerts: exactly once per fact, signed, delivered thro
     });
     await topic.start([StatusTopics.alerts]);
     await Promise.all([intake.start(), monitor.start()]);
-    tenant = await provisionTenant(intake.adminUrl, config.secrets.adminApiToken, 'tma');
+    tenant = await provisionTenant(intake.adminUrl, config.adminApi.token, 'tma');
   });
 
   afterAll(async () => {
@@ -176,8 +176,8 @@ describe('template-monitor alerts: exactly once per fact, signed, delivered thro
   });
 
   it('gives up at once on a 4xx, and after the bounded time on endless 5xx, recording every attempt', async () => {
-    const rejecting = await provisionTenant(intake.adminUrl, config.secrets.adminApiToken, 'tmr');
-    const failing = await provisionTenant(intake.adminUrl, config.secrets.adminApiToken, 'tmf');
+    const rejecting = await provisionTenant(intake.adminUrl, config.adminApi.token, 'tmr');
+    const failing = await provisionTenant(intake.adminUrl, config.adminApi.token, 'tmf');
     {
       const created = await putEndpoint(rejecting, rejectReceiver.url);
       expect(((await created.json()) as { signingSecret: string }).signingSecret).toMatch(/^whsec_/);
@@ -199,7 +199,7 @@ describe('template-monitor alerts: exactly once per fact, signed, delivered thro
   });
 
   it('refuses internal targets: address literals when the URL is set, host names that resolve to one when connecting', async () => {
-    const inside = await provisionTenant(intake.adminUrl, config.secrets.adminApiToken, 'tmi');
+    const inside = await provisionTenant(intake.adminUrl, config.adminApi.token, 'tmi');
     const refusedAtSet = async (url: string, why: RegExp) => {
       const res = await putEndpoint(inside, url, 'z'.repeat(20));
       expect(res.status).toBe(400);

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { Client } from 'pg';
 
 import { StatusTopics, Topics } from '@wahooks/events-contract';
-import { distinctByIdempotencyKey, provisionTenant, ProvisionedTenant, signLikeMeta, SpawnedApp, testConfig, testDatabaseUrl, TopicReader, uniqueMetaId } from '@wahooks/testing';
+import { distinctByIdempotencyKey, provisionTenant, ProvisionedTenant, signLikeMeta, SpawnedApp, testConfig, testDatabaseUrl, TopicReader, uniqueMetaId, unset } from '@wahooks/testing';
 
 import { AlertReceiver } from './alert-receiver';
 import { envelope, expectedTemplates, managementFixtures } from './management-payloads';
@@ -47,13 +47,19 @@ describe('template-monitor end to end: intake → Kafka → monitor → read API
     await db.connect();
     await receiver.start();
     // The local receiver is an internal address: allowed by address and port, as an operator would.
-    monitor = new SpawnedApp('template-monitor', { CONSUMER_GROUP_ID: group, CONSUMER_START_FROM: 'latest', EGRESS_ALLOW: new URL(receiver.url).host });
+    // Without the platform app's secrets, which only the intake reads (docs/configuration.md).
+    monitor = new SpawnedApp('template-monitor', {
+      CONSUMER_GROUP_ID: group,
+      CONSUMER_START_FROM: 'latest',
+      EGRESS_ALLOW: new URL(receiver.url).host,
+      ...unset('PLATFORM_APP_SECRETS', 'PLATFORM_VERIFY_TOKEN'),
+    });
     await alerts.start([StatusTopics.alerts]);
     await unrouted.start([Topics.webhooksUnrouted]);
     await Promise.all([intake.start(), monitor.start()]);
-    tenant = await provisionTenant(intake.adminUrl, config.secrets.adminApiToken, 'tm');
-    other = await provisionTenant(intake.adminUrl, config.secrets.adminApiToken, 'tm');
-    payer = await provisionTenant(intake.adminUrl, config.secrets.adminApiToken, 'tm');
+    tenant = await provisionTenant(intake.adminUrl, config.adminApi.token, 'tm');
+    other = await provisionTenant(intake.adminUrl, config.adminApi.token, 'tm');
+    payer = await provisionTenant(intake.adminUrl, config.adminApi.token, 'tm');
   });
 
   afterAll(async () => {
@@ -146,7 +152,7 @@ describe('template-monitor end to end: intake → Kafka → monitor → read API
   it('keeps payment configurations by name on the account and alerts, signed and retried, when one blocks payments', async () => {
     const endpoint = await fetch(`${monitor.url}/admin/tenants/${payer.id}/alert-endpoint`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${config.secrets.adminApiToken}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${config.adminApi.token}` },
       body: JSON.stringify({ url: receiver.url, signingSecret: receiverSecret }),
     });
     expect(endpoint.status).toBe(200);
@@ -210,7 +216,7 @@ describe('template-monitor end to end: intake → Kafka → monitor → read API
 
     const routes = await fetch(`${intake.adminUrl}/admin/tenants/${payer.id}/routes`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${config.secrets.adminApiToken}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${config.adminApi.token}` },
       body: JSON.stringify({ wabaIds: [portfolio] }),
     });
     expect(routes.status).toBeLessThan(300);

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { relative } from 'node:path';
 
-import { loadConfig } from '@wahooks/config';
+import { intakeSection, loadConfig } from '@wahooks/config';
 
 import { brokerPid, startCpuMeter } from '../cpu';
 import { runAutocannon } from '../load/autocannon-load';
@@ -173,7 +173,7 @@ export const intakeSuite: Suite = {
     const intake = max.get('intake')!.result;
     const intakeClean = rounds.get('intake')!.every(clean);
     const atFigure = latency.get(options.figureRate)!;
-    const intakeCfg = loadConfig({ ...ctx.env, LOG_LEVEL: logLevel });
+    const intakeCfg = loadConfig([intakeSection], ctx.env);
     const figures: Figure[] = [
       {
         name: 'Sustained throughput vs bare node:http (verify + 200)',

@@ -232,7 +232,7 @@ describe('history cannot be changed by an app role', () => {
 describe('each role runs what its service runs', () => {
   const pools: DatabasePool[] = [];
   const engine = (app: DatabaseApp): SqlTransactions => {
-    const pool = new DatabasePool(testConfig({ DATABASE_URL: scratchUrl(APP_ROLES[app]) }, app));
+    const pool = new DatabasePool(testConfig({ DATABASE_URL: scratchUrl(APP_ROLES[app]) }, app).database);
     pools.push(pool);
     return new SqlTransactions(pool);
   };
@@ -279,8 +279,8 @@ describe('each role runs what its service runs', () => {
   });
 
   it('intake: the tenant registry through Prisma (create, secrets, routes, API keys, snapshot); a consumer: keys and existence, never the secrets', async () => {
-    const intakePool = new DatabasePool(testConfig({ DATABASE_URL: scratchUrl(APP_ROLES.intake) }, 'intake'));
-    const consumerPool = new DatabasePool(testConfig({ DATABASE_URL: scratchUrl(APP_ROLES['template-monitor']) }, 'template-monitor'));
+    const intakePool = new DatabasePool(testConfig({ DATABASE_URL: scratchUrl(APP_ROLES.intake) }, 'intake').database);
+    const consumerPool = new DatabasePool(testConfig({ DATABASE_URL: scratchUrl(APP_ROLES['template-monitor']) }, 'template-monitor').database);
     pools.push(intakePool, consumerPool);
     const intake = new TenantRepository(new PrismaService(intakePool));
     const consumer = new TenantRepository(new PrismaService(consumerPool));

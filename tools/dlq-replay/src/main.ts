@@ -13,7 +13,7 @@
  */
 import { parseArgs } from 'node:util';
 
-import { loadConfigFromEnv } from '@wahooks/config';
+import { kafkaSection, loadConfigFromEnv } from '@wahooks/config';
 import { deadLetterTopic } from '@wahooks/events-contract';
 import { KafkaClients } from '@wahooks/kafka';
 import { createRootLogger } from '@wahooks/observability';
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const [target] = positionals;
   if (!target) throw new Error('usage: dlq-replay <consumer group | its .dlq topic> [--dry-run] [--max N] [--replayer-group G] [--timeout-ms N]');
   const dlqTopic = target.endsWith('.dlq') ? target : deadLetterTopic(target);
-  const config = loadConfigFromEnv();
+  const config = loadConfigFromEnv([kafkaSection]);
   const kafka = new KafkaClients(config.kafka, createRootLogger('dlq-replay', 'warn'), 'dlq-replay');
   const report = await replayDeadLetters(kafka, {
     dlqTopic,

@@ -10,7 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 
-import { loadConfigFromEnv } from '@wahooks/config';
+import { databaseSection, kafkaSection, loadConfigFromEnv, recordProofSection } from '@wahooks/config';
 import { KafkaClients } from '@wahooks/kafka';
 import { createRootLogger } from '@wahooks/observability';
 import { DatabasePool, SqlTransactions } from '@wahooks/prisma';
@@ -30,12 +30,13 @@ async function loadRoutes(sql: SqlTransactions): Promise<TenantRoutes> {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { 'dry-run': { type: 'boolean', default: false }, 'timeout-ms': { type: 'string', default: '120000' } } });
-  const config = loadConfigFromEnv();
-  const pool = new DatabasePool(config);
+  // The routes (database), the topics (Kafka), and the intake's key: it writes raw records as the intake would.
+  const config = loadConfigFromEnv([databaseSection, kafkaSection, recordProofSection]);
+  const pool = new DatabasePool(config.database);
   try {
     const routes = await loadRoutes(new SqlTransactions(pool));
     const kafka = new KafkaClients(config.kafka, createRootLogger('unrouted-replay', 'warn'), 'unrouted-replay');
-    const report = await replayUnrouted(kafka, routes, new RecordProof(config.secrets.recordProofKeys), { dryRun: values['dry-run'], timeoutMs: Number(values['timeout-ms']) });
+    const report = await replayUnrouted(kafka, routes, new RecordProof(config.recordProof.keys), { dryRun: values['dry-run'], timeoutMs: Number(values['timeout-ms']) });
     process.stdout.write(`${JSON.stringify({ dryRun: values['dry-run'], ...report })}\n`);
   } finally {
     await pool.onApplicationShutdown();

@@ -21,7 +21,7 @@
  *
  * Exit codes: 0 done, 1 failed or timed out (the reason is on stderr), 2 usage error.
  */
-import { loadKafkaConfig } from '@wahooks/config';
+import { kafkaSection, loadConfig } from '@wahooks/config';
 import { ACCESS_ROLES, accessOf, AccessRole, TopicSpec, TopicSpecs } from '@wahooks/events-contract';
 import { kafkajsSecurity, PLAINTEXT } from '@wahooks/kafka';
 import {
@@ -170,7 +170,7 @@ const topicPrefixFrom = (raw: string | undefined): string => {
 /** TLS and SASL from the same validated variables the apps read. */
 const securityFrom = (env: NodeJS.ProcessEnv, brokers: string[]): Pick<KafkaConfig, 'ssl' | 'sasl'> => {
   try {
-    return kafkajsSecurity(loadKafkaConfig({ ...env, KAFKA_BROKERS: brokers.join(',') }).security ?? PLAINTEXT);
+    return kafkajsSecurity(loadConfig([kafkaSection], { ...env, KAFKA_BROKERS: brokers.join(',') }).kafka.security ?? PLAINTEXT);
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }

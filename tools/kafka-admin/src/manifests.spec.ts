@@ -8,8 +8,9 @@
  * production: probes on the right endpoints and ports, the intake's private
  * port (admin API, /metrics) kept off its Meta-facing Service and out of the
  * only NetworkPolicy open to all, a default deny, secrets only from
- * `wahooks-secrets` (never from a ConfigMap), each app connecting to Postgres
- * as its own role and only the migration Job as the owner, a Service that selects its
+ * `wahooks-secrets` (never from a ConfigMap), each app given only the variables
+ * and secrets its configuration sections read (apps/<app>/src/config.ts), each
+ * app connecting to Postgres as its own role and only the migration Job as the owner, a Service that selects its
  * Deployment, a shutdown budget covering the drain, no more consumer replicas
  * than partitions, one-off rebuild templates kept out of the kustomization,
  * setup ordering in Compose. Each rule is also shown to fail on a broken copy.
@@ -35,34 +36,34 @@ import type { ISecret } from 'kubernetes-models/v1/Secret';
 import ts from 'typescript';
 import { parse, parseAllDocuments } from 'yaml';
 
-// The framework-free half of @wahooks/config. Its index also exports the NestJS
-// module, and @nestjs/* is ESM that Jest loads only with --experimental-vm-modules;
-// this unit test runs without it.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { loadConfig } from '../../../libs/shared/config/src/app-config';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { configSchema } from '../../../libs/shared/config/src/config.schema';
+// @wahooks/config is free of NestJS at runtime (@nestjs/* is ESM that Jest loads
+// only with --experimental-vm-modules; this unit test runs without it), and so are
+// the apps' sections (app-sections.ts).
+import { AnySection, allSections, APP_ROLES, DATABASE_APPS, DatabaseApp, databaseUrlVariable, isDatabaseApp, loadConfig, OWNER_ROLE, requiredOf, secretsOf, variablesOf } from '@wahooks/config';
+
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { Topics, TopicSpecs } from '../../../libs/shared/events-contract/src/topics';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { APP_ROLES, DATABASE_APPS, DatabaseApp, databaseUrlVariable, isDatabaseApp, OWNER_ROLE } from '../../../libs/shared/config/src/database-roles';
+
+import { APP_SECTIONS, readsOf, sectionsOf } from './app-sections';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const K8S_DIR = path.join(ROOT, 'k8s');
 const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml');
 const SECRET_NAME = 'wahooks-secrets';
+/** The ConfigMap every workload reads (envFrom): settings common to the suite; each app's own ConfigMap is `<app>-config`. */
+const SHARED_CONFIG_MAP = 'wahooks-config';
 const NAMESPACE = 'wahooks';
 const SECRET_EXAMPLE = 'k8s/base/secret.example.yaml';
 const KUSTOMIZATION_API = 'kustomize.config.k8s.io/v1beta1';
 
 /**
- * Environment variables an app container may receive: what @wahooks/config
- * reads (its schema's keys), plus the topic tool's settings (shared ConfigMap)
+ * Environment variables a container may receive: what some section of
+ * @wahooks/config reads, plus the topic tool's settings (shared ConfigMap)
  * and NODE_OPTIONS. A name outside this list is a typo that would silently
  * fall back to a default.
  */
 const KNOWN_ENV = new Set([
-  ...Object.keys(configSchema.shape),
+  ...variablesOf(allSections),
   'KAFKA_TOPIC_REPLICATION_FACTOR',
   'KAFKA_TOPIC_MIN_INSYNC_REPLICAS',
   'NODE_OPTIONS',
@@ -76,6 +77,24 @@ const APPS: Record<string, string> = {
   'template-monitor': 'dist/apps/template-monitor/src/main.js',
   'inbound-reply': 'dist/apps/inbound-reply/src/main.js',
 };
+/*
+ * What each app's configuration sections read (APP_SECTIONS, app-sections.ts) is what its
+ * Deployment, rebuild Job and Compose service may give it, and all they may: a secret a
+ * pod holds but never reads is one more place for it to leak from.
+ */
+/** A variable the app has no section for: NODE_OPTIONS is Node's. */
+const notReadBy = (app: string, name: string): boolean => name !== 'NODE_OPTIONS' && !readsOf(app).has(name);
+/** What these rules read of an app's configuration (every app composes http and shutdown, and each its own database, kafka and consumer). */
+interface Config {
+  http: { port: number; host: string };
+  adminHttp?: { port: number; host: string };
+  shutdown: { graceMs: number };
+  database?: { url: string };
+  kafka?: { brokers: string[] };
+  consumer?: { groupId: string | undefined };
+}
+/** The environment as the app loads it: its sections, no others (throws a ConfigError). */
+const loadAppConfig = (app: string, env: Record<string, string | undefined>): Config => loadConfig(sectionsOf(app), env) as unknown as Config;
 /** A long-running app's entry point: `dist/apps/<app>/src/main.js`. */
 const APP_ENTRY = /^dist\/apps\/([a-z0-9-]+)\/src\/main\.js$/;
 
@@ -113,8 +132,7 @@ const PRIVATE_PORT_APPS = new Set(['intake']);
 const META_FACING = 'intake';
 /** The namespace label that admits Prometheus to every private port (k8s/network-policies). */
 const MONITORING_LABEL = 'wahooks.io/monitoring';
-type Config = ReturnType<typeof loadConfig>;
-const privatePortOf = (app: string, config: Config): number => (PRIVATE_PORT_APPS.has(app) ? config.adminHttp.port : config.http.port);
+const privatePortOf = (app: string, config: Config): number => (PRIVATE_PORT_APPS.has(app) ? (config.adminHttp?.port ?? NaN) : config.http.port);
 const privatePortVar = (app: string): string => (PRIVATE_PORT_APPS.has(app) ? 'ADMIN_HTTP_PORT' : 'HTTP_PORT');
 const rebuildEntry = (app: string): string => `dist/apps/${app}/src/rebuild.js`;
 const rebuildTemplate = (app: string): string => `k8s/${app}/job-rebuild.yaml`;
@@ -363,14 +381,20 @@ const checkCompose = (compose: ComposeFile): string[] => {
       if (deps[dep] !== condition) fail(name, `depends_on.${dep} must be ${condition}, got ${deps[dep] ?? 'nothing'}`);
     }
   };
-  /** Known variable names, accepted by @wahooks/config, reaching the kafka and postgres services. */
-  const configOf = (name: string, service: ComposeService) => {
+  /**
+   * Known variable names, each one the app reads (no other app's variables, secrets least of all),
+   * accepted by the app's sections of @wahooks/config, reaching the kafka and postgres services.
+   */
+  const configOf = (name: string, app: string, service: ComposeService) => {
     const env = envOf(service);
-    for (const key of Object.keys(env)) if (!KNOWN_ENV.has(key)) fail(name, `unknown environment variable ${key}`);
+    for (const key of Object.keys(env)) {
+      if (!KNOWN_ENV.has(key)) fail(name, `unknown environment variable ${key}`);
+      else if (notReadBy(app, key)) fail(name, `gets ${key}, which ${app} never reads (${secretsOf(allSections).includes(key) ? 'a secret' : 'a setting'} of another service)`);
+    }
     try {
-      const config = loadConfig(env);
-      if (!config.kafka.brokers.includes('kafka:9092')) fail(name, 'KAFKA_BROKERS must reach the kafka service');
-      if (new URL(config.database.url).hostname !== 'postgres') fail(name, 'DATABASE_URL must reach the postgres service');
+      const config = loadAppConfig(app, env);
+      if (!config.kafka?.brokers.includes('kafka:9092')) fail(name, 'KAFKA_BROKERS must reach the kafka service');
+      if (new URL(config.database?.url ?? '').hostname !== 'postgres') fail(name, 'DATABASE_URL must reach the postgres service');
       return config;
     } catch (error) {
       fail(name, `environment rejected by @wahooks/config: ${(error as Error).message}`);
@@ -444,9 +468,9 @@ const checkCompose = (compose: ComposeFile): string[] => {
       grants: 'service_completed_successfully',
       topics: 'service_completed_successfully',
     });
-    const config = configOf(name, service);
-    if (config && isDatabaseApp(app) && userOf(config.database.url) !== APP_ROLES[app]) {
-      fail(name, `DATABASE_URL connects as ${userOf(config.database.url) || 'nobody'}, not ${app}'s own role ${APP_ROLES[app]}`);
+    const config = configOf(name, app, service);
+    if (config && isDatabaseApp(app) && userOf(config.database?.url) !== APP_ROLES[app]) {
+      fail(name, `DATABASE_URL connects as ${userOf(config.database?.url) || 'nobody'}, not ${app}'s own role ${APP_ROLES[app]}`);
     }
     const probe = argv(service.healthcheck?.test).join(' ');
     const probedPort = /https?:\/\/(?:127\.0\.0\.1|localhost):(\d+)\/health\/ready\b/.exec(probe)?.[1];
@@ -469,7 +493,7 @@ const checkCompose = (compose: ComposeFile): string[] => {
       }
     }
     // No preStop in Compose: SIGTERM comes first, SIGKILL after stop_grace_period (default 10s).
-    const drain = CONSUMERS[app] ? Math.max(CONSUMER_DRAIN_SECONDS, config.shutdownGraceMs / 1000) : config.shutdownGraceMs / 1000;
+    const drain = CONSUMERS[app] ? Math.max(CONSUMER_DRAIN_SECONDS, config.shutdown.graceMs / 1000) : config.shutdown.graceMs / 1000;
     const grace = service.stop_grace_period ? durationSeconds(service.stop_grace_period) : 10;
     if (grace < drain + 5) fail(name, `stop_grace_period ${grace}s < drain ${drain}s + 5s`);
   }
@@ -484,9 +508,9 @@ const checkCompose = (compose: ComposeFile): string[] => {
     }
     if (rebuild.restart !== 'no') fail(name, 'one-shot service must not restart');
     expectDeps(name, rebuild, { postgres: 'service_healthy', migrate: 'service_completed_successfully', grants: 'service_completed_successfully' });
-    const config = configOf(name, rebuild);
-    if (config && isDatabaseApp(app) && userOf(config.database.url) !== APP_ROLES[app]) {
-      fail(name, `DATABASE_URL connects as ${userOf(config.database.url) || 'nobody'}, not ${app}'s own role ${APP_ROLES[app]}`);
+    const config = configOf(name, app, rebuild);
+    if (config && isDatabaseApp(app) && userOf(config.database?.url) !== APP_ROLES[app]) {
+      fail(name, `DATABASE_URL connects as ${userOf(config.database?.url) || 'nobody'}, not ${app}'s own role ${APP_ROLES[app]}`);
     }
   }
   for (const [name, service] of Object.entries(services)) {
@@ -692,10 +716,16 @@ const selectorMatches = (selector: LabelSelector | undefined, labels: Record<str
 const isEmptySelector = (selector: LabelSelector | undefined): boolean =>
   !!selector && Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
 
-/** Whether @wahooks/config starts without the variable (optional or defaulted); undefined for a name it does not read. */
-const acceptsUnset = (name: string): boolean | undefined =>
-  (configSchema.shape as Record<string, { safeParse(value: unknown): { success: boolean } } | undefined>)[name]?.safeParse(undefined)
-    .success;
+/**
+ * Whether `sections` load without the variable (optional or defaulted); undefined for a name they do not read.
+ * An app's pods are judged by its sections, any other pod by every section.
+ */
+const acceptsUnset = (sections: readonly AnySection[], name: string): boolean | undefined =>
+  variablesOf(sections).includes(name) ? !requiredOf(sections).includes(name) : undefined;
+
+/** The app a Deployment's or a rebuild Job's container runs, if any. */
+const appOfContainer = (m: Manifest, c: IContainer): string | undefined =>
+  m.doc.kind === 'Deployment' ? appOf(c.command) : Object.values(REBUILDS).find(({ app }) => (c.command ?? []).includes(rebuildEntry(app)))?.app;
 
 const checkK8s = (manifests: Manifest[]): string[] => {
   const problems: string[] = [];
@@ -725,8 +755,8 @@ const checkK8s = (manifests: Manifest[]): string[] => {
   const exampleKeys = new Set(Object.keys(exampleData));
   if (!example) problems.push(`${SECRET_EXAMPLE}: must hold an example Secret ${SECRET_NAME}`);
   else if (example.doc.metadata?.name !== SECRET_NAME) fail(example, `must be named ${SECRET_NAME}`);
-  /** Variables that hold secrets wherever they appear: the Secret's keys, and what pods name the database URLs. */
-  const secretNames = new Set([...exampleKeys, 'DATABASE_URL', ADMIN_KEY]);
+  /** Variables that hold secrets wherever they appear: the Secret's keys, what pods name the database URLs, what sections call secret. */
+  const secretNames = new Set([...exampleKeys, 'DATABASE_URL', ADMIN_KEY, ...secretsOf(allSections)]);
 
   const configMaps = new Map(
     ofKind<IConfigMap>('ConfigMap')
@@ -758,6 +788,7 @@ const checkK8s = (manifests: Manifest[]): string[] => {
     }
     for (const c of containersOf(template)) {
       const at = `container ${c.name}`;
+      const app = appOfContainer(m, c);
       images.add(c.image ?? '');
       for (const js of (c.command ?? []).filter((arg) => /^dist\/.+\.js$/.test(arg))) {
         const source = js.replace(/^dist\//, '').replace(/\.js$/, '.ts');
@@ -782,15 +813,21 @@ const checkK8s = (manifests: Manifest[]): string[] => {
         if (ref && example && !adminRef && !exampleKeys.has(ref.key)) {
           fail(m, `${at}: env ${e.name} reads key ${ref.key}, missing from ${SECRET_EXAMPLE}`);
         }
+        // An app's pod reads only the secrets its sections use, each from its own key (DATABASE_URL: see checkDatabaseAccess).
+        if (ref && app !== undefined && APP_SECTIONS[app]) {
+          if (notReadBy(app, e.name)) fail(m, `${at}: env ${e.name} reads a secret ${app} never reads (key ${ref.key}): give a pod only the secrets its configuration sections use`);
+          else if (e.name !== 'DATABASE_URL' && ref.key !== e.name) fail(m, `${at}: env ${e.name} reads key ${ref.key}: a secret comes from the key of its own name`);
+        }
         // A key the app can do without is optional, so a platform that leaves it out still starts the pod;
         // a key it needs is not, so a missing one stops the pod at creation, visibly.
-        const unsetOk = ref ? acceptsUnset(e.name) : undefined;
+        const unsetOk = ref ? acceptsUnset(app !== undefined && APP_SECTIONS[app] ? sectionsOf(app) : allSections, e.name) : undefined;
         if (unsetOk === true && ref?.optional !== true) {
           fail(m, `${at}: env ${e.name} is optional for @wahooks/config: its secretKeyRef needs optional: true`);
         }
         if (unsetOk === false && ref?.optional === true) {
           fail(m, `${at}: env ${e.name} is required by @wahooks/config: its secretKeyRef must not be optional`);
         }
+        if (e.value !== undefined && app !== undefined && KNOWN_ENV.has(e.name) && notReadBy(app, e.name)) fail(m, `${at}: env ${e.name} is set, but ${app} never reads it`);
         if (e.value !== undefined && secretNames.has(e.name)) {
           fail(m, `${at}: env ${e.name} is a secret: read it from ${SECRET_NAME}, not a literal value`);
         }
@@ -801,8 +838,17 @@ const checkK8s = (manifests: Manifest[]): string[] => {
         if (from.secretRef && from.secretRef.name !== SECRET_NAME) {
           fail(m, `${at}: envFrom Secret ${from.secretRef.name}, not ${SECRET_NAME}`);
         }
+        if (from.secretRef && app !== undefined) {
+          fail(m, `${at}: envFrom the whole Secret ${from.secretRef.name} gives ${app} every key: read each secret it uses with a secretKeyRef`);
+        }
         if (from.configMapRef && !configMaps.has(from.configMapRef.name ?? '')) {
           fail(m, `${at}: envFrom ConfigMap ${from.configMapRef.name} is not declared`);
+        }
+        // The shared ConfigMap serves every service; an app's own ConfigMap holds only what the app reads.
+        if (from.configMapRef && app !== undefined && from.configMapRef.name !== SHARED_CONFIG_MAP) {
+          for (const key of Object.keys(configMaps.get(from.configMapRef.name ?? '') ?? {})) {
+            if (KNOWN_ENV.has(key) && notReadBy(app, key)) fail(m, `${at}: ConfigMap ${from.configMapRef.name} sets ${key}, which ${app} never reads`);
+          }
         }
       }
     }
@@ -862,31 +908,30 @@ const checkK8s = (manifests: Manifest[]): string[] => {
         env[e.name] = e.value ?? (ref ? DUMMY_SECRETS[ref.key] ?? 'x' : '');
       }
       for (const key of Object.keys(env)) if (!KNOWN_ENV.has(key)) fail(m, `${at}: unknown environment variable ${key}`);
+      if (app === undefined || !APP_SECTIONS[app]) continue;
       try {
-        const config = loadConfig(env);
-        const needed = sleepSeconds + config.shutdownGraceMs / 1000 + 5;
+        const config = loadAppConfig(app, env);
+        const needed = sleepSeconds + config.shutdown.graceMs / 1000 + 5;
         if (grace < needed) {
-          fail(m, `terminationGracePeriodSeconds ${grace} < preStop ${sleepSeconds}s + SHUTDOWN_GRACE_MS ${config.shutdownGraceMs}ms + 5s`);
+          fail(m, `terminationGracePeriodSeconds ${grace} < preStop ${sleepSeconds}s + SHUTDOWN_GRACE_MS ${config.shutdown.graceMs}ms + 5s`);
         }
         if (!portMatches(c, config.http.port)) fail(m, `${at}: HTTP_PORT ${config.http.port} is not a container port`);
-        if (app !== undefined) {
-          // The health details and /metrics are on the private port (the intake's public port has neither).
-          const privatePort = privatePortOf(app, config);
-          const wanted = `${privatePortVar(app)} ${privatePort}`;
-          if (!portMatches(c, privatePort)) fail(m, `${at}: ${wanted} is not a container port`);
-          for (const probeName of ['readinessProbe', 'livenessProbe', 'startupProbe'] as const) {
-            const port = c[probeName]?.httpGet?.port;
-            if (port !== undefined && portNumber(c, port) !== privatePort) fail(m, `${at}: ${probeName} must probe ${wanted}, not ${port}`);
-          }
-          const scrape = template?.metadata?.annotations ?? {};
-          if (scrape['prometheus.io/scrape'] !== 'true' || scrape['prometheus.io/path'] !== '/metrics' || Number(scrape['prometheus.io/port']) !== privatePort) {
-            fail(m, `prometheus.io annotations must scrape /metrics on ${wanted}`);
-          }
-          served.push({ app, labels: template?.metadata?.labels, container: c, publicPort: config.http.port, privatePort });
+        // The health details and /metrics are on the private port (the intake's public port has neither).
+        const privatePort = privatePortOf(app, config);
+        const wanted = `${privatePortVar(app)} ${privatePort}`;
+        if (!portMatches(c, privatePort)) fail(m, `${at}: ${wanted} is not a container port`);
+        for (const probeName of ['readinessProbe', 'livenessProbe', 'startupProbe'] as const) {
+          const port = c[probeName]?.httpGet?.port;
+          if (port !== undefined && portNumber(c, port) !== privatePort) fail(m, `${at}: ${probeName} must probe ${wanted}, not ${port}`);
         }
-        const consumes = app === undefined ? undefined : CONSUMERS[app];
+        const scrape = template?.metadata?.annotations ?? {};
+        if (scrape['prometheus.io/scrape'] !== 'true' || scrape['prometheus.io/path'] !== '/metrics' || Number(scrape['prometheus.io/port']) !== privatePort) {
+          fail(m, `prometheus.io annotations must scrape /metrics on ${wanted}`);
+        }
+        served.push({ app, labels: template?.metadata?.labels, container: c, publicPort: config.http.port, privatePort });
+        const consumes = CONSUMERS[app];
         if (consumes) {
-          consumer = { group: config.consumer.groupId ?? consumes.group, topics: consumes.topics };
+          consumer = { group: config.consumer?.groupId ?? consumes.group, topics: consumes.topics };
           if (grace < sleepSeconds + CONSUMER_DRAIN_SECONDS + 5) {
             fail(m, `terminationGracePeriodSeconds ${grace} < preStop ${sleepSeconds}s + consumer drain ${CONSUMER_DRAIN_SECONDS}s + 5s`);
           }
@@ -1150,7 +1195,27 @@ const DUMMY_SECRETS: Record<string, string> = {
   INBOUND_GRAPH_CONFIG: '{"acme": {"accessToken": "a-graph-api-access-token"}}',
 };
 
+/** A secret some section declares that `app` never reads (the first, alphabetically). */
+const foreignSecret = (app: string): string => secretsOf(allSections).find((name) => notReadBy(app, name)) as string;
+/** A setting (no secret) of an integer variable some other app reads. */
+const foreignSetting = (app: string): string =>
+  variablesOf(allSections).find((name) => notReadBy(app, name) && !secretsOf(allSections).includes(name) && /_MS$/.test(name)) as string;
+
 // ---------------------------------------------------------------- the tests
+
+describe('the sections each app composes', () => {
+  it('are known for every app, and every app reads its database role, Kafka, its listener and shutdown budget', () => {
+    expect(Object.keys(APP_SECTIONS).sort()).toEqual(Object.keys(APPS).sort());
+    for (const app of Object.keys(APPS)) {
+      expect([app, requiredOf(sectionsOf(app))]).toEqual([app, expect.arrayContaining(['DATABASE_URL', 'INTAKE_RECORD_KEYS', 'KAFKA_BROKERS'])]);
+      expect([app, variablesOf(sectionsOf(app))]).toEqual([app, expect.arrayContaining(['HTTP_PORT', 'SHUTDOWN_GRACE_MS'])]);
+    }
+  });
+
+  it('leave every app some secret it never reads (the rules below are shown to fail with it)', () => {
+    for (const app of Object.keys(APPS)) expect([app, foreignSecret(app), foreignSetting(app)]).toEqual([app, expect.any(String), expect.any(String)]);
+  });
+});
 
 describe('docker-compose.yml', () => {
   const { compose, problems: interpolationProblems } = parseCompose(readFileSync(COMPOSE_FILE, 'utf8'));
@@ -1193,9 +1258,19 @@ describe('docker-compose.yml', () => {
           /depends_on\.migrate must be service_completed_successfully/,
         ],
         [
-          'an encryption key of the wrong size',
-          (c) => Object.assign(svc(c, app).environment as Dict, { SECRETS_ENCRYPTION_KEY: 'c2hvcnQ=' }),
-          /SECRETS_ENCRYPTION_KEY/,
+          'record-proof keys too short',
+          (c) => Object.assign(svc(c, app).environment as Dict, { INTAKE_RECORD_KEYS: 'short' }),
+          new RegExp(`${app}: environment rejected by @wahooks/config: [\\s\\S]*INTAKE_RECORD_KEYS`),
+        ],
+        [
+          'a secret of another service',
+          (c) => Object.assign(svc(c, app).environment as Dict, { [foreignSecret(app)]: 'a-value-of-sufficient-length-0123456789' }),
+          new RegExp(`${app}: gets ${foreignSecret(app)}, which ${app} never reads \\(a secret of another service\\)`),
+        ],
+        [
+          'a setting of another service',
+          (c) => Object.assign(svc(c, app).environment as Dict, { [foreignSetting(app)]: '1000' }),
+          new RegExp(`${app}: gets ${foreignSetting(app)}, which ${app} never reads \\(a setting of another service\\)`),
         ],
         [
           'a misspelled variable',
@@ -1251,8 +1326,13 @@ describe('docker-compose.yml', () => {
         ],
         [
           'an invalid environment',
-          (c) => Object.assign(svc(c, name).environment as Dict, { ADMIN_API_TOKEN: 'short' }),
-          new RegExp(`${name}: environment rejected by @wahooks/config: [\\s\\S]*ADMIN_API_TOKEN`),
+          (c) => Object.assign(svc(c, name).environment as Dict, { INTAKE_RECORD_KEYS: 'short' }),
+          new RegExp(`${name}: environment rejected by @wahooks/config: [\\s\\S]*INTAKE_RECORD_KEYS`),
+        ],
+        [
+          'a secret its app never reads',
+          (c) => Object.assign(svc(c, name).environment as Dict, { [foreignSecret(app)]: 'a-value-of-sufficient-length-0123456789' }),
+          new RegExp(`${name}: gets ${foreignSecret(app)}, which ${app} never reads`),
         ],
       ])(`rules: ${name} %s`, (_name, mutate, error) => {
         expect(checkCompose(broken(mutate)).join('\n')).toMatch(error);
@@ -1763,6 +1843,50 @@ describe('k8s/', () => {
     it.each(Object.keys(REBUILDS))('rules: %s reading the owner key', (name) => {
       const copy = broken('Job', name, (d) => (refOf(envOf(d), 'DATABASE_URL')['key'] = 'DATABASE_MIGRATION_URL'));
       expect(checkK8s(copy).join('\n')).toMatch(new RegExp(`Job/${name}: container rebuild: gets the owner's DATABASE_MIGRATION_URL`));
+    });
+
+    // Each Deployment and rebuild gets the secrets, and its own ConfigMap the settings, of its app's configuration sections only.
+    describe.each(Object.keys(APPS))('%s', (app) => {
+      const secret = foreignSecret(app);
+      const setting = foreignSetting(app);
+      it.each<[string, string, string, (doc: Dict) => void, RegExp]>([
+        [
+          'given a secret it never reads',
+          'Deployment',
+          app,
+          (d) => envOf(d).push({ name: secret, valueFrom: { secretKeyRef: { name: 'wahooks-secrets', key: secret, optional: true } } }),
+          new RegExp(`Deployment/${app}: container ${app}: env ${secret} reads a secret ${app} never reads \\(key ${secret}\\)`),
+        ],
+        [
+          'given the whole Secret',
+          'Deployment',
+          app,
+          (d) => ((container(d)['envFrom'] as Dict[]) ?? []).push({ secretRef: { name: 'wahooks-secrets' } }),
+          new RegExp(`Deployment/${app}: container ${app}: envFrom the whole Secret wahooks-secrets gives ${app} every key`),
+        ],
+        [
+          'reading a secret from another key',
+          'Deployment',
+          app,
+          (d) => (refOf(envOf(d), 'INTAKE_RECORD_KEYS')['key'] = 'ADMIN_API_TOKEN'),
+          new RegExp(`Deployment/${app}: container ${app}: env INTAKE_RECORD_KEYS reads key ADMIN_API_TOKEN: a secret comes from the key of its own name`),
+        ],
+        [
+          "set up with another service's setting",
+          'ConfigMap',
+          `${app}-config`,
+          (d) => ((d['data'] as Dict)[setting] = '1000'),
+          new RegExp(`Deployment/${app}: container ${app}: ConfigMap ${app}-config sets ${setting}, which ${app} never reads`),
+        ],
+      ])(`rules: ${app} %s`, (_name, kind, name, mutate, error) => {
+        expect(checkK8s(broken(kind, name, mutate)).join('\n')).toMatch(error);
+      });
+    });
+
+    it.each(Object.entries(REBUILDS).map(([name, { app }]) => [name, app]))('rules: %s given a secret %s never reads', (name, app) => {
+      const secret = foreignSecret(app);
+      const copy = broken('Job', name, (d) => envOf(d).push({ name: secret, valueFrom: { secretKeyRef: { name: 'wahooks-secrets', key: secret, optional: true } } }));
+      expect(checkK8s(copy).join('\n')).toMatch(new RegExp(`Job/${name}: container rebuild: env ${secret} reads a secret ${app} never reads`));
     });
 
     it.each<[string, string, string, (doc: Dict) => void, RegExp]>([

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 
 import pino from 'pino';
 
-import { loadKafkaConfig } from '@wahooks/config';
+import { kafkaSection, loadConfig } from '@wahooks/config';
 import { ACCESS_ROLES, Topics } from '@wahooks/events-contract';
 import { KafkaClients, KafkaSecurityError, RecordBatch } from '@wahooks/kafka';
 import { SpawnedApp, testConfig } from '@wahooks/testing';
@@ -38,7 +38,7 @@ const envAs = (user: string, overrides: Record<string, string> = {}): Record<str
   KAFKA_TLS_CA_FILE: creds.caFile,
   ...overrides,
 });
-const clientsAs = (user: string, overrides: Record<string, string> = {}) => new KafkaClients(loadKafkaConfig(envAs(user, overrides)), pino({ level: 'silent' }), `sec-${user}`);
+const clientsAs = (user: string, overrides: Record<string, string> = {}) => new KafkaClients(loadConfig([kafkaSection], envAs(user, overrides)).kafka, pino({ level: 'silent' }), `sec-${user}`);
 
 /** kafka-admin as the topics job runs it, with the super user's credentials. */
 function kafkaAdmin(command: string): string {

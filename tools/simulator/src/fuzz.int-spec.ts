@@ -26,10 +26,10 @@ describe(`intake fuzz (seed ${SEED}, ${COUNT} cases)`, () => {
 
   beforeAll(async () => {
     await Promise.all([intake.start(), reader.start([Topics.webhooksRaw, Topics.webhooksUnrouted])]);
-    [tenant, disabled] = await Promise.all([provisionTenant(intake.adminUrl, config.secrets.adminApiToken, 'fuzz'), provisionTenant(intake.adminUrl, config.secrets.adminApiToken, 'fuzzoff')]);
+    [tenant, disabled] = await Promise.all([provisionTenant(intake.adminUrl, config.adminApi.token, 'fuzz'), provisionTenant(intake.adminUrl, config.adminApi.token, 'fuzzoff')]);
     const patched = await fetch(`${intake.adminUrl}/admin/tenants/${disabled.id}`, {
       method: 'PATCH',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${config.secrets.adminApiToken}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${config.adminApi.token}` },
       body: JSON.stringify({ disabled: true }),
     });
     expect(patched.status).toBe(200);

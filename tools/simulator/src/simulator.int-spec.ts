@@ -53,7 +53,7 @@ describe(`simulator end to end: generate → send → verify (seed ${SEED})`, ()
   beforeAll(async () => {
     await suite.start();
     urls = suite.readUrls();
-    creds = await provisionTenants(suite.intake.adminUrl, config.secrets.adminApiToken, runId, plan.tenants);
+    creds = await provisionTenants(suite.intake.adminUrl, config.adminApi.token, runId, plan.tenants);
     // New consumer groups begin at the end of each partition once they fetch: let them settle first.
     await sleep(2000);
   }, 180_000);

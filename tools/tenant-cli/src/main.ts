@@ -18,15 +18,17 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { parseArgs } from 'node:util';
 
-import { ConfigModule, loadConfigFromEnv } from '@wahooks/config';
+import { ConfigModule, databaseSection, encryptionSection, loadConfigFromEnv, tenantDirectorySection } from '@wahooks/config';
 import { PrismaModule } from '@wahooks/prisma';
 import { TenancyError, TenancyModule, TenantAdminService } from '@wahooks/tenancy';
 
 import { runCommand } from './commands';
 
 async function main(): Promise<void> {
-  const config = loadConfigFromEnv();
-  @Module({ imports: [ConfigModule.forRoot(config), PrismaModule, TenancyModule] })
+  // The registry (database) and the key that seals the tenants' app secrets; no admin token: it serves no API.
+  const sections = [databaseSection, encryptionSection, tenantDirectorySection] as const;
+  const config = loadConfigFromEnv(sections);
+  @Module({ imports: [ConfigModule.forRoot(config, sections), PrismaModule, TenancyModule] })
   class CliModule {}
   const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error'] });
   try {

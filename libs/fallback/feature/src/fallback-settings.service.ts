@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 
-import { APP_CONFIG, AppConfig, FallbackConfig } from '@wahooks/config';
+import { FallbackConfig, fallbackSection } from '@wahooks/config';
 import { ActionOverrides, FALLBACK_ACTIONS, isFallbackAction } from '@wahooks/fallback-domain';
 
 /**
@@ -10,11 +10,9 @@ import { ActionOverrides, FALLBACK_ACTIONS, isFallbackAction } from '@wahooks/fa
  */
 @Injectable()
 export class FallbackSettings {
-  readonly config: FallbackConfig;
   private readonly overrides = new Map<string, ActionOverrides>();
 
-  constructor(@Inject(APP_CONFIG) app: AppConfig) {
-    this.config = app.fallback;
+  constructor(@Inject(fallbackSection.token) readonly config: FallbackConfig) {
     for (const [tenantId, o] of Object.entries(this.config.byTenant)) {
       const actions: Record<string, (typeof FALLBACK_ACTIONS)[number]> = {};
       for (const [code, action] of Object.entries(o.actions ?? {})) {

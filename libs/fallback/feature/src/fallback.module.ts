@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 
-import { APP_CONFIG, AppConfig } from '@wahooks/config';
+import { FallbackConfig, fallbackSection } from '@wahooks/config';
 import { EgressModule, OutboundHttp } from '@wahooks/egress';
 import { EventStore } from '@wahooks/event-store';
 import { OutboxModule } from '@wahooks/outbox';
@@ -29,9 +29,9 @@ import { UndeliveredScanner } from './undelivered-scanner.service';
  */
 const smsProvider = {
   provide: SMS_PROVIDER,
-  inject: [APP_CONFIG, OutboundHttp],
-  useFactory: (config: AppConfig, outbound: OutboundHttp): SmsProvider | null => {
-    const { url, secret, timeoutMs } = config.fallback.sms;
+  inject: [fallbackSection.token, OutboundHttp],
+  useFactory: (fallback: FallbackConfig, outbound: OutboundHttp): SmsProvider | null => {
+    const { url, secret, timeoutMs } = fallback.sms;
     if (!url) return null;
     const check = outbound.checkUrl(url, { allowPlainHttp: true });
     if (!check.ok && check.reason === 'internal-address') throw new Error(`FALLBACK_SMS_URL: ${check.message}; add it to EGRESS_ALLOW if intended`);

@@ -1,7 +1,7 @@
 import { BadRequestException, ConflictException, Controller, Get, Inject, NotFoundException, Param, Query, StreamableFile, UseGuards } from '@nestjs/common';
 import { pipeline } from 'node:stream/promises';
 
-import { APP_CONFIG, AppConfig } from '@wahooks/config';
+import { InboundConfig, inboundSection } from '@wahooks/config';
 import { ContactState, ConversationState, currentProfileName, windowAt } from '@wahooks/inbound-domain';
 import { ApiKeyGuard, AuthTenant } from '@wahooks/tenancy';
 
@@ -19,7 +19,7 @@ const iso = (ms: number | null | undefined): string | null => (ms === null || ms
 @UseGuards(ApiKeyGuard)
 export class InboundController {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(inboundSection.token) private readonly config: InboundConfig,
     private readonly query: InboundQueryRepository,
     @Inject(MEDIA_STORAGE) private readonly storage: MediaStorage,
   ) {}
@@ -102,7 +102,7 @@ export class InboundController {
     const row = await this.query.media(tenantId, wamid);
     const stored = row?.status === 'stored' && row.storage_key ? await this.storage.open(row.storage_key) : undefined;
     if (!row || !stored) throw new NotFoundException({ code: 'MEDIA_NOT_STORED', message: 'the media of this message is not stored (yet)' });
-    const maxBytes = this.config.inbound.media.maxBytes;
+    const maxBytes = this.config.media.maxBytes;
     if (stored.size !== undefined && stored.size > maxBytes) {
       stored.stream.destroy();
       throw new ConflictException({ code: 'MEDIA_TOO_LARGE', message: `the stored media is larger than the limit of ${maxBytes} bytes` });

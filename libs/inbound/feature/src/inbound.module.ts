@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 
-import { APP_CONFIG, AppConfig } from '@wahooks/config';
+import { InboundConfig, inboundSection } from '@wahooks/config';
 import { EgressModule } from '@wahooks/egress';
 import { EventStore } from '@wahooks/event-store';
 import { OutboxModule } from '@wahooks/outbox';
@@ -25,11 +25,11 @@ import { S3MediaStorage } from './s3-media-storage';
 /** Media storage: the filesystem under MEDIA_STORAGE_DIR, or an S3-compatible bucket (MEDIA_STORAGE=s3). */
 const mediaStorage = {
   provide: MEDIA_STORAGE,
-  inject: [APP_CONFIG],
-  useFactory: (config: AppConfig) =>
-    config.inbound.storage.kind === 's3'
-      ? new S3MediaStorage(config.inbound.storage.s3, { connectTimeoutMs: config.inbound.media.timeoutMs, idleTimeoutMs: config.inbound.media.idleTimeoutMs })
-      : new FilesystemMediaStorage(config.inbound.media.storageDir),
+  inject: [inboundSection.token],
+  useFactory: (inbound: InboundConfig) =>
+    inbound.storage.kind === 's3'
+      ? new S3MediaStorage(inbound.storage.s3, { connectTimeoutMs: inbound.media.timeoutMs, idleTimeoutMs: inbound.media.idleTimeoutMs })
+      : new FilesystemMediaStorage(inbound.media.storageDir),
 };
 
 /** Inbound customer messages and the business's address book: consumer, projections, media downloads, read API, rebuild. Needs Prisma, config, metrics. */

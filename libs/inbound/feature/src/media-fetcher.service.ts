@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
-import { APP_CONFIG, AppConfig, graphConfigFor } from '@wahooks/config';
+import { graphConfigFor, InboundConfig, inboundSection } from '@wahooks/config';
 import { backoffMs } from '@wahooks/consumer-runtime';
 import { OutboundHttp } from '@wahooks/egress';
 import { InboundTopics } from '@wahooks/events-contract';
@@ -46,7 +46,7 @@ export class MediaFetcher extends BackgroundTask {
   private readonly unrecorded = new UnrecordedOutcomes<Settled>();
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(inboundSection.token) private readonly config: InboundConfig,
     private readonly sql: SqlTransactions,
     private readonly repo: MediaRepository,
     private readonly store: EventStore,
@@ -57,7 +57,7 @@ export class MediaFetcher extends BackgroundTask {
     metrics: MetricsService,
   ) {
     super();
-    this.idleMs = config.inbound.media.pollMs;
+    this.idleMs = config.media.pollMs;
     this.attemptsMetric = metrics.counter('wahooks_inbound_media_attempts_total', 'Media download attempts, by result: stored, retryable-error, error, too-large (over INBOUND_MEDIA_MAX_BYTES)', ['tenant', 'result']);
   }
 
@@ -71,7 +71,7 @@ export class MediaFetcher extends BackgroundTask {
     // Downloads finished in an earlier round whose outcome the database refused: written first.
     const retried = await this.unrecorded.retry((s) => this.recordAll(s));
     if (retried > 0) return retried;
-    const m = this.config.inbound.media;
+    const m = this.config.media;
     const leaseMs = m.downloadTimeoutMs + LEASE_MARGIN_MS;
     const jobs = await this.sql.run((tx) => this.repo.claimDue(tx, BATCH, leaseMs));
     if (jobs.length === 0) return 0;
@@ -107,13 +107,13 @@ export class MediaFetcher extends BackgroundTask {
   }
 
   private async fetch(job: ClaimedMedia): Promise<Settled> {
-    const graph = graphConfigFor(this.config.inbound, job.tenantId);
+    const graph = graphConfigFor(this.config, job.tenantId);
     if (!graph) return { job, outcome: { ok: false, retryable: false, error: 'no Graph API access token configured for this tenant (INBOUND_GRAPH_CONFIG)' } };
     let storageKey: string | undefined;
     const outcome = await downloadMedia(
       graph,
       job.mediaId,
-      this.config.inbound.media,
+      this.config.media,
       async (body, meta) => {
         storageKey = mediaKey(job.tenantId, job.wamid, meta.mimeType ?? job.mimeType);
         await this.storage.put(storageKey, body, { size: meta.size, signal: meta.signal });
@@ -128,7 +128,7 @@ export class MediaFetcher extends BackgroundTask {
     const { job, outcome } = s;
     const attempts = job.attempts + 1;
     const log = { tenant: job.tenantId, wamid: job.wamid, attempts };
-    const m = this.config.inbound.media;
+    const m = this.config.media;
     if (outcome.ok && s.storageKey) {
       await this.repo.stored(tx, job, attempts, { storageKey: s.storageKey, size: outcome.sizeBytes, sha256: outcome.sha256, mimeType: outcome.mimeType });
       return { result: 'stored', final: this.final(job, InboundEventTypes.mediaStored, { kind: 'media.stored', mimeType: outcome.mimeType ?? job.mimeType, sha256: outcome.sha256, sizeBytes: outcome.sizeBytes, storageKey: s.storageKey, attempts }) };

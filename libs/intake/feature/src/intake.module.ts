@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 
-import { APP_CONFIG, AppConfig } from '@wahooks/config';
+import { IntakeConfig, intakeSection, KafkaConfig, kafkaSection } from '@wahooks/config';
 import { Topics } from '@wahooks/events-contract';
 import { KafkaClients, KafkaHealthProbe } from '@wahooks/kafka';
 import { MetricsService, ROOT_LOGGER } from '@wahooks/observability';
@@ -16,10 +16,10 @@ import { WebhookIntakeService } from './webhook-intake.service';
   imports: [TenancyModule],
   controllers: [WebhookController],
   providers: [
-    { provide: KAFKA, inject: [APP_CONFIG, ROOT_LOGGER], useFactory: (config: AppConfig, logger: Logger) => new KafkaClients(config.kafka, logger, 'intake') },
+    { provide: KAFKA, inject: [kafkaSection.token, ROOT_LOGGER], useFactory: (kafka: KafkaConfig, logger: Logger) => new KafkaClients(kafka, logger, 'intake') },
     // Readiness asks the broker through the producer that carries the webhooks.
     { provide: KafkaHealthProbe, inject: [RawPublisher], useFactory: (publisher: RawPublisher) => new KafkaHealthProbe(publisher.producer, [Topics.webhooksRaw]) },
-    { provide: InflightBudget, inject: [APP_CONFIG, MetricsService], useFactory: inflightBudget },
+    { provide: InflightBudget, inject: [intakeSection.token, MetricsService], useFactory: inflightBudget },
     RawPublisher,
     WebhookIntakeService,
   ],
@@ -28,8 +28,8 @@ import { WebhookIntakeService } from './webhook-intake.service';
 export class IntakeModule {}
 
 /** The one budget both ways in share (fast path and Fastify routes), its gauges read at scrape time: nothing per request. */
-function inflightBudget(config: AppConfig, metrics: MetricsService): InflightBudget {
-  const budget = new InflightBudget(config.intake.maxInflightBytes);
+function inflightBudget(intake: IntakeConfig, metrics: MetricsService): InflightBudget {
+  const budget = new InflightBudget(intake.maxInflightBytes);
   metrics.gauge('wahooks_intake_inflight_bytes', 'Request-body bytes being received or awaiting the broker, across all connections', [], function () {
     this.set(budget.inFlight);
   });

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 
-import { APP_CONFIG, AppConfig } from '@wahooks/config';
+import { IntakeConfig, intakeSection } from '@wahooks/config';
 import { BatchingProducer, KafkaClients, OutgoingRecord } from '@wahooks/kafka';
 import { MetricsService } from '@wahooks/observability';
 
@@ -15,16 +15,16 @@ export const KAFKA = Symbol('KAFKA');
 export class RawPublisher implements OnModuleInit, OnApplicationShutdown {
   readonly producer: BatchingProducer;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(KAFKA) kafka: KafkaClients, metrics: MetricsService) {
+  constructor(@Inject(intakeSection.token) intake: IntakeConfig, @Inject(KAFKA) kafka: KafkaClients, metrics: MetricsService) {
     const batchSize = metrics.histogram('wahooks_kafka_produce_batch_size', 'Records per produce request', ['outcome'], [1, 2, 5, 10, 20, 50, 100, 200, 500]);
     const flushSeconds = metrics.histogram('wahooks_kafka_produce_seconds', 'Produce request latency', ['outcome']);
     this.producer = kafka.producer(
       'raw',
       {
-        lingerMs: config.intake.lingerMs,
-        maxBatch: config.intake.maxBatch,
-        lanes: config.intake.producerLanes,
-        publishTimeoutMs: config.intake.publishTimeoutMs,
+        lingerMs: intake.lingerMs,
+        maxBatch: intake.maxBatch,
+        lanes: intake.producerLanes,
+        publishTimeoutMs: intake.publishTimeoutMs,
       },
       (size, seconds, error) => {
         const outcome = error ? 'error' : 'ok';

@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
-import { APP_CONFIG, AppConfig } from '@wahooks/config';
+import { PlatformConfig, platformSection, RecordProofConfig, recordProofSection } from '@wahooks/config';
 import { RAW_SCHEMA_VERSION, RawHeaders, RawRoute, Topics } from '@wahooks/events-contract';
 import { ProducerOverloadedError, PublishTimeoutError, OutgoingRecord } from '@wahooks/kafka';
 import { contentLabel, decideRouting, Envelope, entryRoutingKeys, parseWebhookBody, splitEnvelopeByEntries, verifyMetaSignature } from '@wahooks/meta-contract';
@@ -33,11 +33,12 @@ export class WebhookIntakeService {
   constructor(
     private readonly tenants: TenantDirectory,
     private readonly publisher: RawPublisher,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(platformSection.token) private readonly platform: PlatformConfig,
+    @Inject(recordProofSection.token) recordProof: RecordProofConfig,
     metrics: MetricsService,
   ) {
-    this.proof = new RecordProof(config.secrets.recordProofKeys);
-    const token = config.platform.verifyToken;
+    this.proof = new RecordProof(recordProof.keys);
+    const token = platform.verifyToken;
     this.platformVerifyHash = token ? sha256Hex(token) : undefined;
     this.requests = metrics.bufferedCounter('wahooks_intake_requests_total', 'Webhook POSTs by outcome', ['tenant', 'route', 'outcome']);
     this.unroutedEntries = metrics.bufferedCounter('wahooks_intake_unrouted_deliveries_total', 'Platform-URL deliveries with entries of WABAs no tenant owns, kept on the unrouted topic', []);
@@ -55,7 +56,7 @@ export class WebhookIntakeService {
 
   /** Without platform app secrets nothing can be verified there: its POSTs get 404 before their bodies are read. */
   get platformEnabled(): boolean {
-    return this.config.platform.appSecrets.length > 0;
+    return this.platform.appSecrets.length > 0;
   }
 
   /**
@@ -109,8 +110,8 @@ export class WebhookIntakeService {
 
   /** POST /webhooks/whatsapp — one platform Meta app for many tenants, routed per entry. */
   async ingestForPlatform(req: IntakeRequest): Promise<IntakeOutcome> {
-    if (this.config.platform.appSecrets.length === 0) return this.count('unknown', 'platform-url', { kind: 'unknown-tenant' });
-    if (!verifyMetaSignature(req.rawBody, req.signatureHeader, this.config.platform.appSecrets)) {
+    if (this.platform.appSecrets.length === 0) return this.count('unknown', 'platform-url', { kind: 'unknown-tenant' });
+    if (!verifyMetaSignature(req.rawBody, req.signatureHeader, this.platform.appSecrets)) {
       this.signatureFailures.inc({ tenant: 'platform' });
       return this.count('platform', 'platform-url', { kind: 'bad-signature' });
     }

@@ -1,13 +1,7 @@
-import { z } from 'zod';
+import { defineSection, int } from './section';
 
-/**
- * The template monitor's section of the configuration (apps/template-monitor):
- * alert webhook delivery. Kept in its own file beside the other services' sections.
- */
-
-const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
-
-export const alertsEnv = {
+/** The template monitor's alert webhook delivery (AlertDispatcher, libs/template/feature). */
+const alertsEnv = {
   /** One HTTP attempt to a tenant's alert URL; longer counts as a timeout (retried). */
   ALERT_DELIVERY_TIMEOUT_MS: int(5000, 50),
   /** First retry delay; doubles per attempt, with jitter. */
@@ -20,8 +14,6 @@ export const alertsEnv = {
   ALERT_DISPATCH_BATCH: int(20, 1),
 };
 
-type AlertsRaw = { [K in keyof typeof alertsEnv]: z.output<(typeof alertsEnv)[K]> };
-
 export interface AlertsConfig {
   timeoutMs: number;
   retryBaseMs: number;
@@ -31,13 +23,15 @@ export interface AlertsConfig {
   dispatchBatch: number;
 }
 
-export function toAlertsConfig(c: AlertsRaw): AlertsConfig {
-  return {
+export const alertsSection = defineSection({
+  name: 'alerts',
+  env: alertsEnv,
+  read: (c): AlertsConfig => ({
     timeoutMs: c.ALERT_DELIVERY_TIMEOUT_MS,
     retryBaseMs: c.ALERT_RETRY_BASE_MS,
     retryMaxDelayMs: c.ALERT_RETRY_MAX_DELAY_MS,
     giveUpAfterMs: c.ALERT_GIVE_UP_AFTER_MS,
     dispatchIntervalMs: c.ALERT_DISPATCH_INTERVAL_MS,
     dispatchBatch: c.ALERT_DISPATCH_BATCH,
-  };
-}
+  }),
+});

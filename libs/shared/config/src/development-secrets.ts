@@ -3,7 +3,8 @@
  * missing (scripts/lib/env.sh, docker-compose.yml). They are fine on a
  * developer's machine and a disaster anywhere else: a production process
  * that silently encrypted tenant secrets with the key printed in our
- * repository. Outside local development, such a value stops the process.
+ * repository. Outside local development, such a value of a secret the
+ * process reads (a variable its sections mark secret) stops it.
  */
 export const DEVELOPMENT_SECRET_VALUES: Readonly<Record<string, readonly string[]>> = {
   SECRETS_ENCRYPTION_KEY: ['bG9jYWwtZGV2LW9ubHktZW5jcnlwdGlvbi1rZXkhISE=', 'bG9jYWwtZGV2LW9ubHktbm90LWEtcmVhbC1rZXkhISE='],
@@ -13,29 +14,24 @@ export const DEVELOPMENT_SECRET_VALUES: Readonly<Record<string, readonly string[
   INTAKE_RECORD_KEYS: ['local-dev-only-intake-record-key-change-me', 'local-dev-intake-record-key-change-me-0123'],
 };
 
-/** Anything marked as a placeholder is one too, whatever the variable. */
+/** Anything marked as a placeholder is one too, whatever the secret (the CHANGE-ME values of k8s/base/secret.example.yaml). */
 const PLACEHOLDER = /(change-?me|local-dev|dev-only)/i;
 
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[?::1\]?)$/i;
 
-/** Local development: not production, and the database and every broker on this machine. */
-export function isLocalDevelopment(env: { nodeEnv: string; databaseUrl: string; brokers: readonly string[] }): boolean {
+/** Local development: not production, and every host the process connects to (database, brokers) on this machine. */
+export function isLocalDevelopment(env: { nodeEnv: string; hosts: readonly string[] }): boolean {
   if (env.nodeEnv === 'production') return false;
-  const hosts = [hostOf(env.databaseUrl), ...env.brokers.map((b) => b.replace(/:\d+$/, ''))];
-  return hosts.every((h) => h !== undefined && LOOPBACK.test(h));
+  return env.hosts.every((h) => LOOPBACK.test(h.replace(/:\d+$/, '')));
 }
 
-function hostOf(url: string): string | undefined {
-  try {
-    return new URL(url).hostname;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The variables holding a development value (never the values: they are secrets, even these). */
-export function developmentSecretsIn(env: Record<string, string | undefined>): string[] {
-  return Object.keys(DEVELOPMENT_SECRET_VALUES).filter((name) => {
+/**
+ * Of the secrets `names` (by default those with known development values),
+ * the ones holding a development value (never the values: they are secrets,
+ * even these). A comma list is one if any of its values is.
+ */
+export function developmentSecretsIn(env: Record<string, string | undefined>, names: readonly string[] = Object.keys(DEVELOPMENT_SECRET_VALUES)): string[] {
+  return names.filter((name) => {
     const value = env[name];
     if (!value) return false;
     const parts = value.split(',').map((v) => v.trim());

@@ -2,6 +2,8 @@ import { isIP } from 'node:net';
 
 import { z } from 'zod';
 
+import { defineSection } from './section';
+
 /**
  * Outbound calls (alert webhooks, the SMS provider, Meta's Graph API and
  * CDN) may not reach private, loopback, link-local and other internal
@@ -62,7 +64,7 @@ export function parseEgressAllowEntry(raw: string): EgressAllowEntry | string {
   return { kind: 'net', address, prefix, port: p };
 }
 
-export const egressEnv = {
+const egressEnv = {
   /**
    * Comma list of what outbound calls may reach although it is internal:
    * networks (`10.20.0.0/16`), addresses (`127.0.0.1:8080`, `[::1]:8080`) and
@@ -82,12 +84,13 @@ export const egressEnv = {
     }),
 };
 
-type EgressRaw = z.output<z.ZodObject<typeof egressEnv>>;
+/** Outbound calls (OutboundHttp, libs/shared/egress): what they may reach although it is internal. */
+export const egressSection = defineSection({
+  name: 'egress',
+  env: egressEnv,
+  read: (c): EgressConfig => ({ allow: c.EGRESS_ALLOW }),
+});
 
 export interface EgressConfig {
   allow: EgressAllowEntry[];
-}
-
-export function toEgressConfig(c: EgressRaw): EgressConfig {
-  return { allow: c.EGRESS_ALLOW };
 }

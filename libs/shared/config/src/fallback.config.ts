@@ -1,11 +1,8 @@
 import { z } from 'zod';
 
-/**
- * The fallback trigger's section of the configuration (apps/fallback-trigger),
- * kept in its own file so other services' sections can be edited beside it.
- */
+import { defineSection, int } from './section';
 
-const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+/** The fallback trigger's SMS provider, time-based fallback and per-tenant overrides (libs/fallback/feature). */
 
 /**
  * Per-tenant overrides. Action names are validated against the policy table
@@ -22,7 +19,7 @@ const tenantOverrides = z.record(
   }),
 );
 
-export const fallbackEnv = {
+const fallbackEnv = {
   /** Generic HTTP SMS provider; unset: SMS requests are recorded and wait for it. */
   FALLBACK_SMS_URL: z.string().url().optional(),
   /** HMAC-SHA256 key for the `X-Wahooks-Signature` header of SMS requests. */
@@ -53,8 +50,6 @@ export const fallbackEnv = {
     }),
 };
 
-type FallbackRaw = z.output<z.ZodObject<typeof fallbackEnv>>;
-
 export interface FallbackConfig {
   sms: {
     url: string | undefined;
@@ -71,8 +66,12 @@ export interface FallbackConfig {
   byTenant: Record<string, { actions?: Record<string, string> | undefined; undeliveredAfterMs?: number | undefined; maxRetries?: number | undefined }>;
 }
 
-export function toFallbackConfig(c: FallbackRaw): FallbackConfig {
-  return {
+export const fallbackSection = defineSection({
+  name: 'fallback',
+  env: fallbackEnv,
+  // The URL may carry the provider's credentials; the HMAC key is one.
+  secrets: ['FALLBACK_SMS_URL', 'FALLBACK_SMS_SECRET'],
+  read: (c): FallbackConfig => ({
     sms: {
       url: c.FALLBACK_SMS_URL,
       secret: c.FALLBACK_SMS_SECRET,
@@ -86,5 +85,5 @@ export function toFallbackConfig(c: FallbackRaw): FallbackConfig {
     scanIntervalMs: c.FALLBACK_SCAN_INTERVAL_MS,
     maxRetries: c.FALLBACK_MAX_RETRIES,
     byTenant: c.FALLBACK_TENANT_OVERRIDES,
-  };
-}
+  }),
+});

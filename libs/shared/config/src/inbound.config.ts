@@ -1,11 +1,8 @@
 import { z } from 'zod';
 
-/**
- * The inbound-reply service's section of the configuration (apps/inbound-reply),
- * kept in its own file so other services' sections can be edited beside it.
- */
+import { defineSection, int } from './section';
 
-const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+/** The inbound-reply service's Graph API access and media downloads and storage (libs/inbound/feature). */
 
 const graphTenant = z.object({
   accessToken: z.string().min(1),
@@ -13,7 +10,7 @@ const graphTenant = z.object({
   version: z.string().regex(/^v\d+\.\d+$/).optional(),
 });
 
-export const inboundEnv = {
+const inboundEnv = {
   /** Graph API host; per-tenant `baseUrl` in INBOUND_GRAPH_CONFIG wins. */
   GRAPH_BASE_URL: z.string().url().default('https://graph.facebook.com'),
   GRAPH_API_VERSION: z.string().regex(/^v\d+\.\d+$/).default('v23.0'),
@@ -64,8 +61,6 @@ export const inboundEnv = {
   INBOUND_MEDIA_MAX_BYTES: int(100 * 1024 * 1024, 1),
 };
 
-type InboundRaw = z.output<z.ZodObject<typeof inboundEnv>>;
-
 export interface GraphTenantConfig {
   accessToken: string;
   baseUrl: string;
@@ -101,40 +96,47 @@ export interface S3StorageConfig {
   prefix: string;
 }
 
-export function toInboundConfig(c: InboundRaw): InboundConfig {
-  return {
-    graph: { baseUrl: c.GRAPH_BASE_URL, version: c.GRAPH_API_VERSION, byTenant: c.INBOUND_GRAPH_CONFIG },
-    media: {
-      storageDir: c.MEDIA_STORAGE_DIR,
-      pollMs: c.INBOUND_MEDIA_POLL_MS,
-      timeoutMs: c.INBOUND_MEDIA_TIMEOUT_MS,
-      idleTimeoutMs: c.INBOUND_MEDIA_IDLE_TIMEOUT_MS,
-      downloadTimeoutMs: c.INBOUND_MEDIA_DOWNLOAD_TIMEOUT_MS,
-      maxAttempts: c.INBOUND_MEDIA_MAX_ATTEMPTS,
-      backoffBaseMs: c.INBOUND_MEDIA_BACKOFF_BASE_MS,
-      backoffCapMs: c.INBOUND_MEDIA_BACKOFF_CAP_MS,
-      maxBytes: c.INBOUND_MEDIA_MAX_BYTES,
-    },
-    storage:
-      c.MEDIA_STORAGE === 's3'
-        ? {
-            kind: 's3',
-            s3: {
-              // Presence is checked by the schema's refinement (see config.schema.ts).
-              bucket: c.MEDIA_S3_BUCKET ?? '',
-              region: c.MEDIA_S3_REGION,
-              endpoint: c.MEDIA_S3_ENDPOINT,
-              forcePathStyle: c.MEDIA_S3_FORCE_PATH_STYLE,
-              credentials:
-                c.MEDIA_S3_ACCESS_KEY_ID && c.MEDIA_S3_SECRET_ACCESS_KEY
-                  ? { accessKeyId: c.MEDIA_S3_ACCESS_KEY_ID, secretAccessKey: c.MEDIA_S3_SECRET_ACCESS_KEY }
-                  : undefined,
-              prefix: c.MEDIA_S3_PREFIX,
-            },
-          }
-        : { kind: 'fs' },
-  };
-}
+export const inboundSection = defineSection({
+  name: 'inbound',
+  env: inboundEnv,
+  secrets: ['INBOUND_GRAPH_CONFIG', 'MEDIA_S3_SECRET_ACCESS_KEY'],
+  read: (c, fail): InboundConfig => {
+    if (c.MEDIA_STORAGE === 's3' && !c.MEDIA_S3_BUCKET) fail('MEDIA_S3_BUCKET: required when MEDIA_STORAGE=s3');
+    if (Boolean(c.MEDIA_S3_ACCESS_KEY_ID) !== Boolean(c.MEDIA_S3_SECRET_ACCESS_KEY)) fail('MEDIA_S3_ACCESS_KEY_ID / MEDIA_S3_SECRET_ACCESS_KEY: set both or neither');
+    return {
+      graph: { baseUrl: c.GRAPH_BASE_URL, version: c.GRAPH_API_VERSION, byTenant: c.INBOUND_GRAPH_CONFIG },
+      media: {
+        storageDir: c.MEDIA_STORAGE_DIR,
+        pollMs: c.INBOUND_MEDIA_POLL_MS,
+        timeoutMs: c.INBOUND_MEDIA_TIMEOUT_MS,
+        idleTimeoutMs: c.INBOUND_MEDIA_IDLE_TIMEOUT_MS,
+        downloadTimeoutMs: c.INBOUND_MEDIA_DOWNLOAD_TIMEOUT_MS,
+        maxAttempts: c.INBOUND_MEDIA_MAX_ATTEMPTS,
+        backoffBaseMs: c.INBOUND_MEDIA_BACKOFF_BASE_MS,
+        backoffCapMs: c.INBOUND_MEDIA_BACKOFF_CAP_MS,
+        maxBytes: c.INBOUND_MEDIA_MAX_BYTES,
+      },
+      storage:
+        c.MEDIA_STORAGE === 's3'
+          ? {
+              kind: 's3',
+              s3: {
+                // Presence is checked above.
+                bucket: c.MEDIA_S3_BUCKET ?? '',
+                region: c.MEDIA_S3_REGION,
+                endpoint: c.MEDIA_S3_ENDPOINT,
+                forcePathStyle: c.MEDIA_S3_FORCE_PATH_STYLE,
+                credentials:
+                  c.MEDIA_S3_ACCESS_KEY_ID && c.MEDIA_S3_SECRET_ACCESS_KEY
+                    ? { accessKeyId: c.MEDIA_S3_ACCESS_KEY_ID, secretAccessKey: c.MEDIA_S3_SECRET_ACCESS_KEY }
+                    : undefined,
+                prefix: c.MEDIA_S3_PREFIX,
+              },
+            }
+          : { kind: 'fs' },
+    };
+  },
+});
 
 /** The Graph settings for a tenant, defaults filled in; undefined when it has no token. */
 export function graphConfigFor(config: InboundConfig, tenantId: string): GraphTenantConfig | undefined {

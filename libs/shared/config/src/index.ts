@@ -1,11 +1,19 @@
-export * from './app-config';
+// Sections: each names the variables one part of the suite reads (see section.ts, docs/configuration.md).
+export * from './section';
+export * from './load-config';
 export * from './config.module';
-export type { FallbackConfig } from './fallback.config';
-export type { AlertsConfig } from './alerts.config';
-export { graphConfigFor } from './inbound.config';
-export type { GraphTenantConfig, InboundConfig, S3StorageConfig } from './inbound.config';
-export { loadKafkaConfig } from './kafka.config';
-export type { KafkaConfig } from './kafka.config';
-export { parseEgressAllowEntry } from './egress.config';
-export type { EgressAllowEntry, EgressConfig } from './egress.config';
+export * from './runtime.config';
+export * from './http.config';
+export * from './database.config';
+export * from './kafka.config';
+export * from './consumer.config';
+export * from './tenancy.config';
+export * from './intake.config';
+export * from './stall.config';
+export * from './fallback.config';
+export * from './alerts.config';
+export * from './inbound.config';
+export * from './egress.config';
+export * from './all-sections';
 export * from './database-roles';
+export { DEVELOPMENT_SECRET_VALUES } from './development-secrets';

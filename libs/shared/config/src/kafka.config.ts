@@ -2,25 +2,17 @@ import { readFileSync } from 'node:fs';
 
 import { z } from 'zod';
 
+import { csv, defineSection } from './section';
+
 /**
- * The Kafka section of the configuration, used by every app and by the
+ * The Kafka section of the configuration, read by every app and by the
  * tools that talk to Kafka (kafka-admin, dlq:replay, unrouted:replay, the
  * bench): where, under which topic namespace, and how to authenticate.
  * Files are read here, once, so a missing CA or key stops the process at
  * start-up naming the variable (never its contents).
  */
 
-const csv = z
-  .string()
-  .optional()
-  .transform((v) =>
-    (v ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s.length > 0),
-  );
-
-export const kafkaEnv = {
+const kafkaEnv = {
   KAFKA_BROKERS: csv.refine((v) => v.length > 0, 'at least one broker'),
   KAFKA_CLIENT_ID: z.string().default('wahooks'),
   /** Namespace of every topic (e.g. `test.` for the test suite, `prod.` on a shared cluster); empty by default. */
@@ -42,8 +34,7 @@ export const kafkaEnv = {
   KAFKA_TLS_REJECT_UNAUTHORIZED: z.enum(['true', 'false']).default('true'),
 };
 
-const kafkaSchema = z.object(kafkaEnv);
-type KafkaEnv = z.output<typeof kafkaSchema>;
+type KafkaEnv = z.output<z.ZodObject<typeof kafkaEnv>>;
 
 export interface KafkaConfig {
   brokers: string[];
@@ -56,26 +47,33 @@ export interface KafkaConfig {
   };
 }
 
-/** Cross-field rules and file reads; returns the issues, each naming its variable. */
-export function toKafkaConfig(c: KafkaEnv): { config?: KafkaConfig; issues: string[] } {
-  const issues: string[] = [];
+export const kafkaSection = defineSection({
+  name: 'kafka',
+  env: kafkaEnv,
+  secrets: ['KAFKA_SASL_PASSWORD'],
+  read: (c, fail) => readKafka(c, fail),
+  hosts: (k) => k.brokers,
+});
+
+/** Cross-field rules and file reads; each issue names its variable. */
+function readKafka(c: KafkaEnv, fail: (issue: string) => void): KafkaConfig {
   const tls = c.KAFKA_SECURITY_PROTOCOL === 'SSL' || c.KAFKA_SECURITY_PROTOCOL === 'SASL_SSL';
   const sasl = c.KAFKA_SECURITY_PROTOCOL === 'SASL_SSL' || c.KAFKA_SECURITY_PROTOCOL === 'SASL_PLAINTEXT';
-  if (sasl && !c.KAFKA_SASL_MECHANISM) issues.push(`KAFKA_SASL_MECHANISM: required with KAFKA_SECURITY_PROTOCOL=${c.KAFKA_SECURITY_PROTOCOL}`);
-  if (!sasl && c.KAFKA_SASL_MECHANISM) issues.push(`KAFKA_SASL_MECHANISM: set, but KAFKA_SECURITY_PROTOCOL=${c.KAFKA_SECURITY_PROTOCOL} does not use SASL`);
+  if (sasl && !c.KAFKA_SASL_MECHANISM) fail(`KAFKA_SASL_MECHANISM: required with KAFKA_SECURITY_PROTOCOL=${c.KAFKA_SECURITY_PROTOCOL}`);
+  if (!sasl && c.KAFKA_SASL_MECHANISM) fail(`KAFKA_SASL_MECHANISM: set, but KAFKA_SECURITY_PROTOCOL=${c.KAFKA_SECURITY_PROTOCOL} does not use SASL`);
   if (sasl && c.KAFKA_SASL_MECHANISM && c.KAFKA_SASL_MECHANISM !== 'OAUTHBEARER' && (!c.KAFKA_SASL_USERNAME || !c.KAFKA_SASL_PASSWORD)) {
-    issues.push(`KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD: required with ${c.KAFKA_SASL_MECHANISM}`);
+    fail(`KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD: required with ${c.KAFKA_SASL_MECHANISM}`);
   }
-  if (sasl && c.KAFKA_SASL_MECHANISM === 'OAUTHBEARER' && !c.KAFKA_SASL_OAUTHBEARER_TOKEN_FILE) issues.push('KAFKA_SASL_OAUTHBEARER_TOKEN_FILE: required with OAUTHBEARER');
-  if (c.KAFKA_SECURITY_PROTOCOL === 'SASL_PLAINTEXT' && c.KAFKA_SASL_MECHANISM === 'PLAIN') issues.push('KAFKA_SASL_MECHANISM: PLAIN sends the password in clear; use it over SASL_SSL only');
-  if (Boolean(c.KAFKA_TLS_CERT_FILE) !== Boolean(c.KAFKA_TLS_KEY_FILE)) issues.push('KAFKA_TLS_CERT_FILE / KAFKA_TLS_KEY_FILE: set both (mTLS) or neither');
-  if (!tls && (c.KAFKA_TLS_CA_FILE || c.KAFKA_TLS_CERT_FILE)) issues.push(`KAFKA_TLS_*: set, but KAFKA_SECURITY_PROTOCOL=${c.KAFKA_SECURITY_PROTOCOL} does not use TLS`);
+  if (sasl && c.KAFKA_SASL_MECHANISM === 'OAUTHBEARER' && !c.KAFKA_SASL_OAUTHBEARER_TOKEN_FILE) fail('KAFKA_SASL_OAUTHBEARER_TOKEN_FILE: required with OAUTHBEARER');
+  if (c.KAFKA_SECURITY_PROTOCOL === 'SASL_PLAINTEXT' && c.KAFKA_SASL_MECHANISM === 'PLAIN') fail('KAFKA_SASL_MECHANISM: PLAIN sends the password in clear; use it over SASL_SSL only');
+  if (Boolean(c.KAFKA_TLS_CERT_FILE) !== Boolean(c.KAFKA_TLS_KEY_FILE)) fail('KAFKA_TLS_CERT_FILE / KAFKA_TLS_KEY_FILE: set both (mTLS) or neither');
+  if (!tls && (c.KAFKA_TLS_CA_FILE || c.KAFKA_TLS_CERT_FILE)) fail(`KAFKA_TLS_*: set, but KAFKA_SECURITY_PROTOCOL=${c.KAFKA_SECURITY_PROTOCOL} does not use TLS`);
   const read = (name: string, path: string | undefined): string | undefined => {
     if (!path) return undefined;
     try {
       return readFileSync(path, 'utf8');
     } catch (error) {
-      issues.push(`${name}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      fail(`${name}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
       return undefined;
     }
   };
@@ -83,46 +81,33 @@ export function toKafkaConfig(c: KafkaEnv): { config?: KafkaConfig; issues: stri
   const cert = read('KAFKA_TLS_CERT_FILE', c.KAFKA_TLS_CERT_FILE);
   const key = read('KAFKA_TLS_KEY_FILE', c.KAFKA_TLS_KEY_FILE);
   if (c.KAFKA_SASL_OAUTHBEARER_TOKEN_FILE) read('KAFKA_SASL_OAUTHBEARER_TOKEN_FILE', c.KAFKA_SASL_OAUTHBEARER_TOKEN_FILE);
-  if (issues.length > 0) return { issues };
   return {
-    issues,
-    config: {
-      brokers: c.KAFKA_BROKERS,
-      clientId: c.KAFKA_CLIENT_ID,
-      topicPrefix: c.KAFKA_TOPIC_PREFIX,
-      security: {
-        protocol: c.KAFKA_SECURITY_PROTOCOL,
-        ...(tls
-          ? {
-              tls: {
-                rejectUnauthorized: c.KAFKA_TLS_REJECT_UNAUTHORIZED === 'true',
-                ...(ca ? { ca } : {}),
-                ...(cert ? { cert } : {}),
-                ...(key ? { key } : {}),
-                ...(c.KAFKA_TLS_SERVERNAME ? { servername: c.KAFKA_TLS_SERVERNAME } : {}),
-              },
-            }
-          : {}),
-        ...(sasl && c.KAFKA_SASL_MECHANISM
-          ? {
-              sasl: {
-                mechanism: c.KAFKA_SASL_MECHANISM,
-                ...(c.KAFKA_SASL_USERNAME ? { username: c.KAFKA_SASL_USERNAME } : {}),
-                ...(c.KAFKA_SASL_PASSWORD ? { password: c.KAFKA_SASL_PASSWORD } : {}),
-                ...(c.KAFKA_SASL_OAUTHBEARER_TOKEN_FILE ? { tokenFile: c.KAFKA_SASL_OAUTHBEARER_TOKEN_FILE } : {}),
-              },
-            }
-          : {}),
-      },
+    brokers: c.KAFKA_BROKERS,
+    clientId: c.KAFKA_CLIENT_ID,
+    topicPrefix: c.KAFKA_TOPIC_PREFIX,
+    security: {
+      protocol: c.KAFKA_SECURITY_PROTOCOL,
+      ...(tls
+        ? {
+            tls: {
+              rejectUnauthorized: c.KAFKA_TLS_REJECT_UNAUTHORIZED === 'true',
+              ...(ca ? { ca } : {}),
+              ...(cert ? { cert } : {}),
+              ...(key ? { key } : {}),
+              ...(c.KAFKA_TLS_SERVERNAME ? { servername: c.KAFKA_TLS_SERVERNAME } : {}),
+            },
+          }
+        : {}),
+      ...(sasl && c.KAFKA_SASL_MECHANISM
+        ? {
+            sasl: {
+              mechanism: c.KAFKA_SASL_MECHANISM,
+              ...(c.KAFKA_SASL_USERNAME ? { username: c.KAFKA_SASL_USERNAME } : {}),
+              ...(c.KAFKA_SASL_PASSWORD ? { password: c.KAFKA_SASL_PASSWORD } : {}),
+              ...(c.KAFKA_SASL_OAUTHBEARER_TOKEN_FILE ? { tokenFile: c.KAFKA_SASL_OAUTHBEARER_TOKEN_FILE } : {}),
+            },
+          }
+        : {}),
     },
   };
-}
-
-/** For tools that need Kafka and nothing else (kafka-admin, the bench): the Kafka section alone. */
-export function loadKafkaConfig(env: Record<string, string | undefined>): KafkaConfig {
-  const parsed = kafkaSchema.safeParse(env);
-  if (!parsed.success) throw new Error(`Invalid Kafka configuration:\n  - ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n  - ')}`);
-  const { config, issues } = toKafkaConfig(parsed.data);
-  if (!config) throw new Error(`Invalid Kafka configuration:\n  - ${issues.join('\n  - ')}`);
-  return config;
 }

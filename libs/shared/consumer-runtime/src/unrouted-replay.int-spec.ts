@@ -45,7 +45,7 @@ describe('unrouted:replay', () => {
     // The WABA is registered now.
     const tenantId = uniqueId('late');
     const routes: TenantRoutes = { byWaba: (id) => (id === later.waba ? tenantId : undefined), byPhoneNumber: () => undefined };
-    const report = await replayUnrouted(kafka, routes, new RecordProof(config.secrets.recordProofKeys), { dryRun: false, timeoutMs: 60_000 });
+    const report = await replayUnrouted(kafka, routes, new RecordProof(config.recordProof.keys), { dryRun: false, timeoutMs: 60_000 });
     expect(report.replayed).toBeGreaterThanOrEqual(1);
     expect(report.replayed).toBeLessThanOrEqual(report.read);
     expect(report.byTenant[tenantId]).toBe(1);
@@ -56,7 +56,7 @@ describe('unrouted:replay', () => {
     expect(value.entry.map((e) => e.id)).toEqual([later.waba]);
     expect(routed[0]!.headers).toMatchObject({ [RawHeaders.tenantId]: tenantId, [RawHeaders.route]: 'platform-url', [RawHeaders.originalBody]: body });
     // Signed as the intake signs: the consumers will accept it.
-    expect(() => new RecordProof(config.secrets.recordProofKeys).verify({ topic: Topics.webhooksRaw, partition: 0, offset: '0', key: tenantId, value: routed[0]!.value, headers: routed[0]!.headers, timestamp: 0 })).not.toThrow();
+    expect(() => new RecordProof(config.recordProof.keys).verify({ topic: Topics.webhooksRaw, partition: 0, offset: '0', key: tenantId, value: routed[0]!.value, headers: routed[0]!.headers, timestamp: 0 })).not.toThrow();
     // The entry nobody owns is not written anywhere.
     expect(reader.records.filter((r) => r.topic === Topics.webhooksRaw && r.value?.toString().includes(never.text))).toHaveLength(0);
   });

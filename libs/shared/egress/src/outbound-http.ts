@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 
-import { APP_CONFIG, AppConfig } from '@wahooks/config';
+import { EgressConfig, egressSection } from '@wahooks/config';
 
 import { createEgressAgent, FetchDispatcher } from './egress-agent';
 import { EgressPolicy } from './egress-policy';
@@ -17,8 +17,8 @@ export class OutboundHttp {
   readonly policy: EgressPolicy;
   readonly dispatcher: FetchDispatcher;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.policy = new EgressPolicy(config.egress.allow);
+  constructor(@Inject(egressSection.token) egress: EgressConfig) {
+    this.policy = new EgressPolicy(egress.allow);
     this.dispatcher = createEgressAgent(this.policy);
   }
 

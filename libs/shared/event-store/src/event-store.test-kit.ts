@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
 
-import { AppConfig } from '@wahooks/config';
 import { DatabasePool, PrismaService, TxClient } from '@wahooks/prisma';
 
 import { NewEvent } from './event.types';
 
 /** Helpers for this lib's integration tests (real Postgres, migrations applied). */
 
-/** The pool reads nothing but `database` from the configuration. */
+/** A pool on `url` with test-sized bounds (the database section). */
 export function testPrisma(url: string, poolSize = 8): PrismaService {
   const database = { url, poolSize, connectTimeoutMs: 5000, statementTimeoutMs: 60_000, idleInTransactionTimeoutMs: 120_000 };
-  return new PrismaService(new DatabasePool({ database } as AppConfig));
+  return new PrismaService(new DatabasePool(database));
 }
 
 /** Every test writes under tenants of its own, so tests never see each other's rows. */

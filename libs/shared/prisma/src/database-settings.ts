@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 
-import { APP_CONFIG, AppConfig } from '@wahooks/config';
+import { DatabaseConfig, databaseSection } from '@wahooks/config';
 
 import { DatabasePool } from './sql-transactions';
 
@@ -114,7 +114,7 @@ export class DatabaseSettingsCheck implements OnApplicationBootstrap {
 
   constructor(
     private readonly database: DatabasePool,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(databaseSection.token) private readonly config: DatabaseConfig,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -124,7 +124,7 @@ export class DatabaseSettingsCheck implements OnApplicationBootstrap {
   async check(): Promise<SettingWarning[]> {
     const rows = (await this.database.pool.query<SettingRow>('SELECT name, setting, unit FROM pg_settings WHERE name = ANY($1)', [CHECKED_SETTINGS])).rows;
     const [{ n }] = (await this.database.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity')).rows as [{ n: number }];
-    const warnings = assessDatabaseSettings(rows, { poolSize: this.config.database.poolSize, connectionsInUse: n });
+    const warnings = assessDatabaseSettings(rows, { poolSize: this.config.poolSize, connectionsInUse: n });
     for (const w of warnings) this.logger.warn({ setting: w.setting, value: w.value }, w.message);
     return warnings;
   }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { Client } from 'pg';
 
-import { loadConfig } from '@wahooks/config';
+import { databaseSection, loadConfig } from '@wahooks/config';
 
 import { boundedPoolConfig } from './sql-transactions';
 
@@ -22,14 +22,8 @@ describe('DATABASE_URL with sslmode=verify-full', () => {
   writeFileSync(ca, pem);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const database = (url: string) =>
-    loadConfig({
-      DATABASE_URL: url,
-      KAFKA_BROKERS: '127.0.0.1:9092',
-      SECRETS_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
-      ADMIN_API_TOKEN: 'a-long-enough-admin-token',
-      INTAKE_RECORD_KEYS: 'a-record-proof-key-of-32-characters-or-more',
-    }).database;
+  // The database section alone: what the pool is built from.
+  const database = (url: string) => loadConfig([databaseSection], { DATABASE_URL: url }).database;
   const sslOf = (url: string) =>
     (new Client(boundedPoolConfig(database(url))) as unknown as { connectionParameters: { ssl: unknown; host: string; user: string } })
       .connectionParameters;

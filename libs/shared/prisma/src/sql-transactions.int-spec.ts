@@ -1,12 +1,8 @@
 import { Client } from 'pg';
 
-import type { AppConfig } from '@wahooks/config';
-
 import { DatabasePool, SqlTransactions } from './sql-transactions';
 
-const config = {
-  database: { url: process.env['DATABASE_URL'] ?? '', poolSize: 3, connectTimeoutMs: 5000, statementTimeoutMs: 10_000, idleInTransactionTimeoutMs: 10_000 },
-} as AppConfig;
+const config = { url: process.env['DATABASE_URL'] ?? '', poolSize: 3, connectTimeoutMs: 5000, statementTimeoutMs: 10_000, idleInTransactionTimeoutMs: 10_000 };
 
 describe('SqlTransactions when the connection is cut (failover, pg_terminate_backend)', () => {
   const database = new DatabasePool(config);
@@ -43,7 +39,7 @@ describe('SqlTransactions when the connection is cut (failover, pg_terminate_bac
 
   it('also when the cut lands on an idle pooled connection', async () => {
     const [{ pid }] = await sql.query<[{ pid: number }]>('SELECT pg_backend_pid() AS pid');
-    const admin = new Client({ connectionString: config.database.url });
+    const admin = new Client({ connectionString: config.url });
     await admin.connect();
     await admin.query('SELECT pg_terminate_backend($1)', [pid]).finally(() => admin.end());
     await new Promise((r) => setTimeout(r, 300));

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Pool, PoolClient, PoolConfig, types } from 'pg';
 
-import { APP_CONFIG, AppConfig } from '@wahooks/config';
+import { DatabaseConfig, databaseSection } from '@wahooks/config';
 
 /** The raw-SQL surface repositories use inside a transaction (a Prisma transaction client fits it too). */
 export interface SqlTx {
@@ -35,7 +35,7 @@ class PgTx implements SqlTx {
 const toParam = (v: unknown): unknown => (typeof v === 'bigint' ? v.toString() : v);
 
 /** Pool settings that bound every wait: connect, statement, lock, idle transaction, dead peers (TCP keepalive). */
-export function boundedPoolConfig(database: AppConfig['database']): PoolConfig {
+export function boundedPoolConfig(database: DatabaseConfig): PoolConfig {
   return {
     connectionString: database.url,
     max: database.poolSize,
@@ -61,8 +61,8 @@ export class DatabasePool implements OnApplicationShutdown {
   private readonly logger = new Logger(DatabasePool.name);
   readonly pool: Pool;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.pool = new Pool({ ...boundedPoolConfig(config.database), types: typeParsers });
+  constructor(@Inject(databaseSection.token) database: DatabaseConfig) {
+    this.pool = new Pool({ ...boundedPoolConfig(database), types: typeParsers });
     // An idle client whose server went away (Postgres restarted: 57P01) emits
     // 'error' on the pool; unhandled, that would kill the process. The pool
     // drops the client, and the next transaction gets a fresh connection.

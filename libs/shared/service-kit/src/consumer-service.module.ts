@@ -2,7 +2,7 @@ import { DynamicModule, Inject, Module, OnApplicationShutdown, Provider } from '
 import { TerminusModule } from '@nestjs/terminus';
 import type { Logger } from 'pino';
 
-import { APP_CONFIG, AppConfig, ConfigModule } from '@wahooks/config';
+import { ConfigModule, ConsumerConfig, consumerSection, KafkaConfig, kafkaSection } from '@wahooks/config';
 import { ConsumerHealth } from '@wahooks/consumer-runtime';
 import { BatchingProducer, KafkaClients, KafkaHealthProbe } from '@wahooks/kafka';
 import { ObservabilityModule, ROOT_LOGGER } from '@wahooks/observability';
@@ -11,6 +11,7 @@ import { PrismaModule } from '@wahooks/prisma';
 
 import { BackgroundWork } from './background-work';
 import { TableStats } from './table-stats';
+import { ConsumerServiceConfig, consumerServiceSections } from './consumer-config';
 import { ConsumerHealthController } from './consumer-health.controller';
 import { ConsumerServiceSpec } from './service-spec';
 import { CONSUMER_HEALTH, KAFKA, OUTBOX_PRODUCER, SERVICE_SPEC } from './tokens';
@@ -20,15 +21,15 @@ function kafkaProviders(spec: ConsumerServiceSpec): Provider[] {
     { provide: SERVICE_SPEC, useValue: spec },
     {
       provide: KAFKA,
-      inject: [APP_CONFIG, ROOT_LOGGER],
-      useFactory: (config: AppConfig, logger: Logger) => new KafkaClients(config.kafka, logger, spec.name),
+      inject: [kafkaSection.token, ROOT_LOGGER],
+      useFactory: (kafka: KafkaConfig, logger: Logger) => new KafkaClients(kafka, logger, spec.name),
     },
     // The outbox producer is this process's writing connection: readiness asks the broker through it.
     { provide: KafkaHealthProbe, inject: [OUTBOX_PRODUCER], useFactory: (producer: BatchingProducer) => new KafkaHealthProbe(producer) },
     {
       provide: CONSUMER_HEALTH,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => new ConsumerHealth(config.consumer.groupId ?? spec.defaultGroupId),
+      inject: [consumerSection.token],
+      useFactory: (consumer: ConsumerConfig) => new ConsumerHealth(consumer.groupId ?? spec.defaultGroupId),
     },
     {
       provide: OUTBOX_PRODUCER,
@@ -50,17 +51,18 @@ class KafkaResources implements OnApplicationShutdown {
 @Module({})
 export class ConsumerServiceModule {
   /**
-   * Everything a consumer service needs around its feature module: config,
-   * logging and metrics, Prisma, Kafka client/probe/outbox producer, consumer
+   * Everything a consumer service needs around its feature module: the
+   * sections it composes (consumerServiceSections; `config` may hold more, as
+   * the test kit's does, but only these are provided), logging and metrics, Prisma, Kafka client/probe/outbox producer, consumer
    * health and the health endpoints. `background: false` for one-off commands
    * (rebuild): no relay, no dispatchers.
    */
-  static forRoot(spec: ConsumerServiceSpec, config: AppConfig, logger: Logger, options: { background: boolean }): DynamicModule {
+  static forRoot(spec: ConsumerServiceSpec, config: ConsumerServiceConfig, logger: Logger, options: { background: boolean }): DynamicModule {
     const providers = kafkaProviders(spec);
     return {
       module: ConsumerServiceModule,
       global: true,
-      imports: [ConfigModule.forRoot(config), ObservabilityModule.forRoot(logger), PrismaModule, TerminusModule.forRoot({ logger: false }), OutboxModule, spec.feature],
+      imports: [ConfigModule.forRoot(config, consumerServiceSections(spec.config)), ObservabilityModule.forRoot(logger), PrismaModule, TerminusModule.forRoot({ logger: false }), OutboxModule, spec.feature],
       providers: [...providers, KafkaResources, ...(options.background ? [BackgroundWork, TableStats] : [])],
       controllers: [ConsumerHealthController],
       exports: providers,

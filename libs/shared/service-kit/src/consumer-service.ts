@@ -5,21 +5,22 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 
-import { AppConfig, loadConfigFromEnv } from '@wahooks/config';
+import { loadConfigFromEnv } from '@wahooks/config';
 import { ConsumerHealth, KafkaBatchServer, RecordProof } from '@wahooks/consumer-runtime';
 import { Topics } from '@wahooks/events-contract';
 import type { ConsumedRecord, KafkaClients } from '@wahooks/kafka';
 import { createRootLogger, installShutdownDeadline, MetricsService, routeProcessWarnings } from '@wahooks/observability';
 import { auditAdminCalls } from '@wahooks/tenancy';
 
+import { ConsumerServiceConfig, consumerServiceSections } from './consumer-config';
 import { ConsumerServiceModule } from './consumer-service.module';
 import { ConsumerServiceSpec } from './service-spec';
 import { CONSUMER_HEALTH, KAFKA } from './tokens';
 import { UnavailableFilter } from './unavailable.filter';
 
 /** HTTP (read API, health, metrics) and the Kafka consumer (KafkaBatchServer) in one process. */
-export async function createConsumerApp(spec: ConsumerServiceSpec, config: AppConfig): Promise<NestFastifyApplication> {
-  const logger = createRootLogger(spec.name, config.logLevel);
+export async function createConsumerApp(spec: ConsumerServiceSpec, config: ConsumerServiceConfig): Promise<NestFastifyApplication> {
+  const logger = createRootLogger(spec.name, config.runtime.logLevel);
   routeProcessWarnings(logger);
   const adapter = new FastifyAdapter({ bodyLimit: spec.bodyLimitBytes ?? 10 * 1024 * 1024, return503OnClosing: true, keepAliveTimeout: 5000 });
   const module = ConsumerServiceModule.forRoot(spec, config, logger, { background: true });
@@ -42,7 +43,7 @@ export async function createConsumerApp(spec: ConsumerServiceSpec, config: AppCo
         sessionTimeoutMs: config.consumer.sessionTimeoutMs,
         heartbeatIntervalMs: config.consumer.heartbeatIntervalMs,
         // A raw record is handled only with the intake's proof (RecordProof): a forgery is dead-lettered.
-        recordChecks: { [Topics.webhooksRaw]: proofCheck(new RecordProof(config.secrets.recordProofKeys)) },
+        recordChecks: { [Topics.webhooksRaw]: proofCheck(new RecordProof(config.recordProof.keys)) },
       }),
     },
     { inheritAppConfig: false },
@@ -51,11 +52,16 @@ export async function createConsumerApp(spec: ConsumerServiceSpec, config: AppCo
   return app;
 }
 
-/** A consumer service's main(): config from the environment, bounded shutdown, consumer then HTTP. */
+/** The sections a consumer service composes, from the environment. */
+function loadServiceConfig(spec: ConsumerServiceSpec): ConsumerServiceConfig {
+  return loadConfigFromEnv(consumerServiceSections(spec.config));
+}
+
+/** A consumer service's main(): its sections from the environment, bounded shutdown, consumer then HTTP. */
 export function runConsumerService(spec: ConsumerServiceSpec): void {
   const main = async (): Promise<void> => {
-    const config = loadConfigFromEnv();
-    installShutdownDeadline(config.shutdownGraceMs, (m) => process.stderr.write(`${m}\n`));
+    const config = loadServiceConfig(spec);
+    installShutdownDeadline(config.shutdown.graceMs, (m) => process.stderr.write(`${m}\n`));
     const app = await createConsumerApp(spec, config);
     // A refused login or an untrusted certificate stops the process here, with the broker's words.
     await app.get<KafkaClients>(KAFKA).preflight();
@@ -74,8 +80,8 @@ export function runConsumerService(spec: ConsumerServiceSpec): void {
  */
 export function runRebuild(spec: ConsumerServiceSpec, rebuilder: Type<{ rebuild(): Promise<object> }>): void {
   const main = async (): Promise<void> => {
-    const config = loadConfigFromEnv();
-    const module = ConsumerServiceModule.forRoot(spec, config, createRootLogger(`${spec.name}-rebuild`, config.logLevel), { background: false });
+    const config = loadServiceConfig(spec);
+    const module = ConsumerServiceModule.forRoot(spec, config, createRootLogger(`${spec.name}-rebuild`, config.runtime.logLevel), { background: false });
     const app = await NestFactory.createApplicationContext(module, { logger: ['error', 'warn'] });
     try {
       const started = Date.now();

@@ -1,4 +1,5 @@
 export * from './background-work';
+export * from './consumer-config';
 export * from './consumer-health.controller';
 export * from './consumer-service';
 export * from './consumer-service.module';

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import pino from 'pino';
 
-import { AppConfig, ConfigModule } from '@wahooks/config';
+import { adminApiSection, ConfigModule, loadConfig } from '@wahooks/config';
 
 import { auditAdminCalls } from './admin-audit';
 import { TenantAdminService } from './tenant-admin.service';
@@ -30,8 +30,9 @@ describe('the admin audit log', () => {
 
   beforeAll(async () => {
     const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
-    const config = { secrets: { adminApiToken: TOKEN } } as AppConfig;
-    const module = { module: class AuditTestModule {}, imports: [ConfigModule.forRoot(config), TenantAdminApiModule.over(service)] };
+    // The admin API needs the admin token and nothing else of the configuration.
+    const config = loadConfig([adminApiSection], { ADMIN_API_TOKEN: TOKEN });
+    const module = { module: class AuditTestModule {}, imports: [ConfigModule.forRoot(config, [adminApiSection]), TenantAdminApiModule.over(service)] };
     app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter(), { logger: false });
     app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
     auditAdminCalls(app.getHttpAdapter().getInstance(), logger);

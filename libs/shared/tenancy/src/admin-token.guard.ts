@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 
-import { APP_CONFIG, AppConfig } from '@wahooks/config';
+import { AdminApiConfig, adminApiSection } from '@wahooks/config';
 
 import { ADMIN_PRINCIPAL, noteAdminCall } from './admin-audit';
 import { digestsEqual, sha256Hex } from './secret-box';
@@ -14,8 +14,8 @@ import { digestsEqual, sha256Hex } from './secret-box';
 export class AdminTokenGuard implements CanActivate {
   private readonly expected: string;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.expected = sha256Hex(config.secrets.adminApiToken);
+  constructor(@Inject(adminApiSection.token) adminApi: AdminApiConfig) {
+    this.expected = sha256Hex(adminApi.token);
   }
 
   canActivate(context: ExecutionContext): boolean {

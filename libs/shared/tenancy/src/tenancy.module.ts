@@ -7,9 +7,13 @@ import { TenantAdminService } from './tenant-admin.service';
 import { TenantDirectory } from './tenant-directory';
 import { TenantRepository } from './tenant.repository';
 
-/** Tenant registry: repository, admin service, hot-path directory and guards. Needs PrismaModule and ConfigModule. */
+/**
+ * Tenant registry: repository, admin service, hot-path directory and the API-key guard.
+ * Needs PrismaModule and ConfigModule with the sections `encryption` and `tenantDirectory`.
+ * The admin token guard is TenantAdminApiModule's: what serves no admin API needs no admin token.
+ */
 @Module({
-  providers: [TenantRepository, TenantAdminService, TenantDirectory, AdminTokenGuard, ApiKeyGuard],
+  providers: [TenantRepository, TenantAdminService, TenantDirectory, ApiKeyGuard],
   exports: [TenantRepository, TenantAdminService, TenantDirectory, ApiKeyGuard],
 })
 export class TenancyModule {}
@@ -18,7 +22,7 @@ export class TenancyModule {}
  * The admin HTTP API (`/admin/tenants…`) over a TenantAdminService owned by
  * another Nest app in the same process: the intake serves it from its private
  * app, over the very service (and TenantDirectory) its webhook path uses, so a
- * write is seen by the next webhook at once. Needs ConfigModule (the guard's token).
+ * write is seen by the next webhook at once. Needs ConfigModule with the section `adminApi` (the guard's token).
  */
 @Module({})
 export class TenantAdminApiModule {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 
-import { APP_CONFIG, AppConfig } from '@wahooks/config';
+import { EncryptionConfig, encryptionSection } from '@wahooks/config';
 
 import { issueApiKey } from './api-key';
 import { SecretBox, sha256Hex } from './secret-box';
@@ -27,9 +27,9 @@ export class TenantAdminService {
   constructor(
     private readonly repo: TenantRepository,
     private readonly directory: TenantDirectory,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(encryptionSection.token) encryption: EncryptionConfig,
   ) {
-    this.box = new SecretBox(config.secrets.encryptionKey);
+    this.box = new SecretBox(encryption.key);
   }
 
   async create(input: CreateTenantInput): Promise<TenantSummary> {

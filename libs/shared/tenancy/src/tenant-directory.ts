@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 
-import { APP_CONFIG, AppConfig } from '@wahooks/config';
+import { EncryptionConfig, encryptionSection, TenantDirectoryConfig, tenantDirectorySection } from '@wahooks/config';
 
 import { SecretBox } from './secret-box';
 import { TenantRepository } from './tenant.repository';
@@ -50,11 +50,12 @@ export class TenantDirectory implements OnModuleDestroy {
 
   constructor(
     private readonly repo: TenantRepository,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(encryptionSection.token) encryption: EncryptionConfig,
+    @Inject(tenantDirectorySection.token) config: TenantDirectoryConfig,
   ) {
-    this.box = new SecretBox(config.secrets.encryptionKey);
-    if (config.tenantCacheTtlMs > 0) {
-      this.timer = setInterval(() => void this.reload().catch(() => undefined), config.tenantCacheTtlMs);
+    this.box = new SecretBox(encryption.key);
+    if (config.cacheTtlMs > 0) {
+      this.timer = setInterval(() => void this.reload().catch(() => undefined), config.cacheTtlMs);
       this.timer.unref();
     }
   }

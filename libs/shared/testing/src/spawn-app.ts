@@ -8,6 +8,15 @@ import { testDatabaseUrl } from './test-env';
 
 const ROOT = resolve(__dirname, '../../../..');
 
+/**
+ * Variables a SpawnedApp starts without, although the test's environment has
+ * them: `new SpawnedApp('status-projector', { ...unset('ADMIN_API_TOKEN') })`
+ * shows the app needs none of them (docs/configuration.md).
+ */
+export function unset(...names: string[]): Record<string, undefined> {
+  return Object.fromEntries(names.map((name) => [name, undefined]));
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
     const server = createServer();
@@ -39,9 +48,10 @@ export class SpawnedApp {
   /** The admin API, /metrics and health details: the intake's private port, `url` for the others. */
   adminUrl = '';
 
+  /** `env` goes over the test's environment; a variable given as undefined is unset in the child (see `unset`). */
   constructor(
     readonly name: string,
-    private readonly env: Record<string, string>,
+    private readonly env: Record<string, string | undefined>,
   ) {}
 
   /** The process id while it runs (e.g. to read its memory from /proc). */
@@ -57,16 +67,17 @@ export class SpawnedApp {
     this.url = `http://127.0.0.1:${port}`;
     this.adminUrl = `http://127.0.0.1:${adminPort}`;
     const ports = { HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', ...(adminPort === port ? {} : { ADMIN_HTTP_PORT: String(adminPort), ADMIN_HTTP_HOST: '127.0.0.1' }) };
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      NODE_OPTIONS: '',
+      LOG_LEVEL: 'warn',
+      ...(isDatabaseApp(this.name) ? { DATABASE_URL: testDatabaseUrl(this.name) } : {}),
+      ...this.env,
+      ...ports,
+    };
     this.child = spawn(process.execPath, [resolve(ROOT, `dist/apps/${this.name}/src/main.js`)], {
       cwd: ROOT,
-      env: {
-        ...process.env,
-        NODE_OPTIONS: '',
-        LOG_LEVEL: 'warn',
-        ...(isDatabaseApp(this.name) ? { DATABASE_URL: testDatabaseUrl(this.name) } : {}),
-        ...this.env,
-        ...ports,
-      },
+      env: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (b: Buffer) => {

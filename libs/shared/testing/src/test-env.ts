@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import { AppConfig, databaseUrlFor, DatabaseIdentity, isDatabaseApp, loadConfig } from '@wahooks/config';
+import { allSections, ConfigOf, databaseUrlFor, DatabaseIdentity, isDatabaseApp, loadConfig } from '@wahooks/config';
 
 /**
  * The URL a test connects with. The suite's DATABASE_URL is the
@@ -14,16 +14,21 @@ export function testDatabaseUrl(who: DatabaseIdentity): string {
   return databaseUrlFor(who, process.env);
 }
 
+/** Every section of the configuration: what testConfig returns. */
+export type TestConfig = ConfigOf<typeof allSections>;
+
 /**
  * Configuration for tests that boot real apps: the environment that
- * scripts/test.sh prepared (real Kafka, real Postgres), plus overrides. The
- * database URL is the role of `app` (the intake unless said otherwise), as in
- * production; a test that reads or writes beyond what that app may uses
- * `testDatabaseUrl('owner')` for its own connection.
+ * scripts/test.sh prepared (real Kafka, real Postgres), plus overrides, read
+ * with every section, so one value serves any app and any test (an app
+ * provides only its own sections of it: createIntakeApp, createConsumerApp).
+ * The database URL is the role of `app` (the intake unless said otherwise),
+ * as in production; a test that reads or writes beyond what that app may
+ * uses `testDatabaseUrl('owner')` for its own connection.
  */
-export function testConfig(overrides: Record<string, string> = {}, app: string = 'intake'): AppConfig {
+export function testConfig(overrides: Record<string, string> = {}, app: string = 'intake'): TestConfig {
   if (!isDatabaseApp(app)) throw new Error(`testConfig: ${app} is not an app with a database role`);
-  return loadConfig({ ...process.env, LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn', HTTP_PORT: '0', DATABASE_URL: testDatabaseUrl(app), ...overrides });
+  return loadConfig(allSections, { ...process.env, LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn', HTTP_PORT: '0', DATABASE_URL: testDatabaseUrl(app), ...overrides });
 }
 
 /** A tenant id no other test run uses. */

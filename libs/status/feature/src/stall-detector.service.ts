@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 
-import { APP_CONFIG, AppConfig } from '@wahooks/config';
+import { StallConfig, stallSection } from '@wahooks/config';
 import { NewEvent } from '@wahooks/event-store';
 import { findStalled, StallLimits } from '@wahooks/status-domain';
 import { BackgroundTask } from '@wahooks/worker';
@@ -24,10 +24,10 @@ export class StallDetector extends BackgroundTask {
   constructor(
     private readonly query: MessageQueryRepository,
     private readonly ingest: StatusIngestService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(stallSection.token) private readonly config: StallConfig,
   ) {
     super();
-    this.idleMs = config.stall.scanIntervalMs;
+    this.idleMs = config.scanIntervalMs;
   }
 
   /** One scan per interval: a pass that found stalls is not repeated at once (they are recorded). */
@@ -37,17 +37,17 @@ export class StallDetector extends BackgroundTask {
   }
 
   limitsFor(tenantId: string): StallLimits {
-    const o = this.config.stall.byTenant[tenantId] ?? {};
+    const o = this.config.byTenant[tenantId] ?? {};
     return {
-      acceptedToSentMs: o.acceptedToSentMs ?? this.config.stall.acceptedToSentMs,
-      sentToDeliveredMs: o.sentToDeliveredMs ?? this.config.stall.sentToDeliveredMs,
+      acceptedToSentMs: o.acceptedToSentMs ?? this.config.acceptedToSentMs,
+      sentToDeliveredMs: o.sentToDeliveredMs ?? this.config.sentToDeliveredMs,
     };
   }
 
   /** One pass; returns how many stalls were recorded. */
   async scan(nowMs: number): Promise<number> {
-    const overrides = Object.values(this.config.stall.byTenant).flatMap((o) => [o.acceptedToSentMs, o.sentToDeliveredMs]);
-    const shortest = Math.min(this.config.stall.acceptedToSentMs, this.config.stall.sentToDeliveredMs, ...overrides.filter((n): n is number => n !== undefined));
+    const overrides = Object.values(this.config.byTenant).flatMap((o) => [o.acceptedToSentMs, o.sentToDeliveredMs]);
+    const shortest = Math.min(this.config.acceptedToSentMs, this.config.sentToDeliveredMs, ...overrides.filter((n): n is number => n !== undefined));
     const candidates = await this.query.stallCandidates(new Date(nowMs - shortest), 1000);
     const events: NewEvent[] = [];
     for (const row of candidates) {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
-import { APP_CONFIG, AppConfig } from '@wahooks/config';
+import { AlertsConfig, alertsSection } from '@wahooks/config';
 import { describeOutboundFailure, OutboundHttp } from '@wahooks/egress';
 import type { EventStoreTx } from '@wahooks/event-store';
 import { MetricsService } from '@wahooks/observability';
@@ -57,11 +57,11 @@ export class AlertDispatcher extends BackgroundTask {
     private readonly sql: SqlTransactions,
     private readonly endpoints: AlertEndpointRepository,
     private readonly outbound: OutboundHttp,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(alertsSection.token) private readonly config: AlertsConfig,
     metrics: MetricsService,
   ) {
     super();
-    this.idleMs = config.alerts.dispatchIntervalMs;
+    this.idleMs = config.dispatchIntervalMs;
     this.outcomes = metrics.counter('wahooks_alert_delivery_attempts_total', 'Alert webhook attempts by outcome', ['outcome']);
   }
 
@@ -75,7 +75,7 @@ export class AlertDispatcher extends BackgroundTask {
     const retried = await this.unrecorded.retry((done) => this.recordAll(done));
     if (retried > 0) return retried;
     // Longer than every attempt of the round (they run in parallel, each bounded by the timeout).
-    const leaseMs = this.config.alerts.timeoutMs * 2 + 30_000;
+    const leaseMs = this.config.timeoutMs * 2 + 30_000;
     const due = await this.sql.run((tx) =>
       tx.$queryRawUnsafe<DueRow[]>(
         `WITH due AS (
@@ -90,7 +90,7 @@ export class AlertDispatcher extends BackgroundTask {
          )
          SELECT l.id::text AS id, l.delivery_id, l.tenant_id, l.body, l.attempts, l.created_at, e.url, encode(e.signing_secret, 'base64') AS signing_secret
          FROM leased l JOIN alert_endpoints e ON e.tenant_id = l.tenant_id`,
-        this.config.alerts.dispatchBatch,
+        this.config.dispatchBatch,
         leaseMs,
       ),
     );
@@ -116,7 +116,7 @@ export class AlertDispatcher extends BackgroundTask {
   private async record(tx: EventStoreTx, row: DueRow, { result, durationMs }: { result: AttemptResult; durationMs: number }): Promise<void> {
     const attempt = row.attempts + 1;
     const classified = classifyAttempt(result);
-    const policy = { baseDelayMs: this.config.alerts.retryBaseMs, maxDelayMs: this.config.alerts.retryMaxDelayMs, giveUpAfterMs: this.config.alerts.giveUpAfterMs };
+    const policy = { baseDelayMs: this.config.retryBaseMs, maxDelayMs: this.config.retryMaxDelayMs, giveUpAfterMs: this.config.giveUpAfterMs };
     const delay = classified === 'retry' ? nextAttemptDelayMs(policy, attempt, Date.now() - new Date(row.created_at).getTime(), Math.random()) : undefined;
     const outcome: Outcome = classified === 'retry' && delay === undefined ? 'gave_up' : classified;
     const statusCode = result.kind === 'response' ? result.status : null;
@@ -133,7 +133,7 @@ export class AlertDispatcher extends BackgroundTask {
       row.delivery_id, row.tenant_id, attempt, outcome, statusCode, error, durationMs,
     );
     this.outcomes.inc({ outcome });
-    const detail = result.kind === 'network' || result.kind === 'refused' ? result.message : result.kind === 'timeout' ? `no answer within ${this.config.alerts.timeoutMs} ms` : undefined;
+    const detail = result.kind === 'network' || result.kind === 'refused' ? result.message : result.kind === 'timeout' ? `no answer within ${this.config.timeoutMs} ms` : undefined;
     const log = { tenant: row.tenant_id, deliveryId: row.delivery_id, attempt, outcome, statusCode, error, detail, retryInMs: delay };
     if (outcome === 'delivered') this.logger.debug(log, 'alert delivered');
     else this.logger.warn(log, outcome === 'retry' ? 'alert delivery failed; will retry' : 'alert delivery given up');
@@ -145,7 +145,7 @@ export class AlertDispatcher extends BackgroundTask {
       const response = await this.outbound.fetch(row.url, {
         method: 'POST',
         redirect: 'manual',
-        signal: AbortSignal.timeout(this.config.alerts.timeoutMs),
+        signal: AbortSignal.timeout(this.config.timeoutMs),
         headers: {
           'content-type': 'application/json',
           'user-agent': 'wahooks-alerts/1',

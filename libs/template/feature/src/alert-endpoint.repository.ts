@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 import { Inject, Injectable } from '@nestjs/common';
 
-import { APP_CONFIG, AppConfig } from '@wahooks/config';
+import { EncryptionConfig, encryptionSection } from '@wahooks/config';
 import { PrismaService } from '@wahooks/prisma';
 import { SecretBox } from '@wahooks/tenancy';
 
@@ -23,9 +23,9 @@ export class AlertEndpointRepository {
 
   constructor(
     private readonly prisma: PrismaService,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(encryptionSection.token) encryption: EncryptionConfig,
   ) {
-    this.box = new SecretBox(config.secrets.encryptionKey);
+    this.box = new SecretBox(encryption.key);
   }
 
   /** Sets the URL; keeps the current secret unless one is given, generates one for a new endpoint. Returns a generated secret once. */

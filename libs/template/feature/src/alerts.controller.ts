@@ -1,6 +1,6 @@
 import { BadRequestException, Body, Controller, Get, Inject, NotFoundException, Param, Put, Query, UseFilters, UseGuards } from '@nestjs/common';
 
-import { APP_CONFIG, AppConfig } from '@wahooks/config';
+import { RuntimeConfig, runtimeSection } from '@wahooks/config';
 import { OutboundHttp } from '@wahooks/egress';
 import { AdminAction, AdminTokenGuard, ApiKeyGuard, AuthTenant, TenancyError, TenancyErrorFilter, TenantRepository } from '@wahooks/tenancy';
 
@@ -62,13 +62,13 @@ export class AlertEndpointAdminController {
     private readonly tenants: TenantRepository,
     private readonly endpoints: AlertEndpointRepository,
     private readonly outbound: OutboundHttp,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(runtimeSection.token) private readonly runtime: RuntimeConfig,
   ) {}
 
   @Put(':id/alert-endpoint')
   @AdminAction('alert-endpoint.set')
   async put(@Param('id') tenantId: string, @Body() body: PutAlertEndpointBody) {
-    const check = this.outbound.checkUrl(body.url, { allowPlainHttp: this.config.env === 'development' });
+    const check = this.outbound.checkUrl(body.url, { allowPlainHttp: this.runtime.env === 'development' });
     if (!check.ok) throw new BadRequestException({ code: 'ALERT_URL_NOT_ALLOWED', message: `url: ${check.message}`, reason: check.reason });
     if (!(await this.tenants.exists(tenantId))) throw new TenancyError('TENANT_NOT_FOUND', `tenant ${tenantId} does not exist`);
     return this.endpoints.put(tenantId, check.url.href, body.signingSecret);
