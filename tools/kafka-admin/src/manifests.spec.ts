@@ -816,7 +816,11 @@ const checkK8s = (manifests: Manifest[]): string[] => {
         // An app's pod reads only the secrets its sections use, each from its own key (DATABASE_URL: see checkDatabaseAccess).
         if (ref && app !== undefined && APP_SECTIONS[app]) {
           if (notReadBy(app, e.name)) fail(m, `${at}: env ${e.name} reads a secret ${app} never reads (key ${ref.key}): give a pod only the secrets its configuration sections use`);
-          else if (e.name !== 'DATABASE_URL' && ref.key !== e.name) fail(m, `${at}: env ${e.name} reads key ${ref.key}: a secret comes from the key of its own name`);
+          else if (e.name === 'KAFKA_SASL_PASSWORD') {
+            // One Kafka principal per app, as one database role: its own key, never another app's or a shared one.
+            const own = `KAFKA_SASL_PASSWORD_${app.toUpperCase().replace(/-/g, '_')}`;
+            if (ref.key !== own) fail(m, `${at}: env KAFKA_SASL_PASSWORD reads key ${ref.key}: an app's Kafka password is its own principal's, key ${own}`);
+          } else if (e.name !== 'DATABASE_URL' && ref.key !== e.name) fail(m, `${at}: env ${e.name} reads key ${ref.key}: a secret comes from the key of its own name`);
         }
         // A key the app can do without is optional, so a platform that leaves it out still starts the pod;
         // a key it needs is not, so a missing one stops the pod at creation, visibly.
@@ -1870,6 +1874,13 @@ describe('k8s/', () => {
           app,
           (d) => (refOf(envOf(d), 'INTAKE_RECORD_KEYS')['key'] = 'ADMIN_API_TOKEN'),
           new RegExp(`Deployment/${app}: container ${app}: env INTAKE_RECORD_KEYS reads key ADMIN_API_TOKEN: a secret comes from the key of its own name`),
+        ],
+        [
+          "reading another app's Kafka password",
+          'Deployment',
+          app,
+          (d) => (refOf(envOf(d), 'KAFKA_SASL_PASSWORD')['key'] = app === 'intake' ? 'KAFKA_SASL_PASSWORD_INBOUND_REPLY' : 'KAFKA_SASL_PASSWORD_INTAKE'),
+          new RegExp(`Deployment/${app}: container ${app}: env KAFKA_SASL_PASSWORD reads key KAFKA_SASL_PASSWORD_[A-Z_]+: an app's Kafka password is its own principal's`),
         ],
         [
           "set up with another service's setting",
