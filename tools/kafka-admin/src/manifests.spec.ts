@@ -141,7 +141,9 @@ const rebuildTemplate = (app: string): string => `k8s/${app}/job-rebuild.yaml`;
  * operator applies on purpose (the Secret example; the rebuilds, which drop a
  * projection and must run with the consumers stopped).
  */
-const ONE_OFF_TEMPLATES = new Set([SECRET_EXAMPLE, ...Object.values(REBUILDS).map(({ app }) => rebuildTemplate(app)), 'k8s/base/job-db-roles.yaml']);
+/** db-admin vacuum on a schedule, as the owner: only for a database that runs without autovacuum (docs/database.md). */
+const VACUUM_TEMPLATE = 'k8s/base/cronjob-vacuum.yaml';
+const ONE_OFF_TEMPLATES = new Set([SECRET_EXAMPLE, ...Object.values(REBUILDS).map(({ app }) => rebuildTemplate(app)), 'k8s/base/job-db-roles.yaml', VACUUM_TEMPLATE]);
 
 /**
  * Postgres least privilege (docs/security.md, "Postgres roles"): the migration
@@ -683,7 +685,9 @@ const podTemplateOf = (m: Manifest): IPodTemplateSpec | undefined =>
     ? (m.doc as unknown as IDeployment).spec?.template
     : m.doc.kind === 'Job'
       ? (m.doc as unknown as IJob).spec?.template
-      : undefined;
+      : m.doc.kind === 'CronJob'
+        ? ((m.doc as unknown as { spec?: { jobTemplate?: { spec?: { template?: IPodTemplateSpec } } } }).spec?.jobTemplate?.spec?.template)
+        : undefined;
 
 const containersOf = (template: IPodTemplateSpec | undefined): IContainer[] => [
   ...(template?.spec?.initContainers ?? []),
@@ -772,10 +776,11 @@ const checkK8s = (manifests: Manifest[]): string[] => {
   const serviceAccounts = new Set(ofKind<K8sObject>('ServiceAccount').map((m) => m.doc.metadata?.name));
   const deployments = ofKind<IDeployment>('Deployment');
   const jobs = ofKind<IJob>('Job');
+  const cronJobs = ofKind<K8sObject>('CronJob');
   const images = new Set<string>();
 
   // Every pod: hardened, sized, secrets only from wahooks-secrets, config from declared ConfigMaps.
-  for (const m of [...deployments, ...jobs] as Manifest[]) {
+  for (const m of [...deployments, ...jobs, ...cronJobs] as Manifest[]) {
     const template = podTemplateOf(m);
     const pod = template?.spec;
     if (!pod) {
@@ -1076,7 +1081,7 @@ const checkDatabaseAccess = (manifests: Manifest[], applied: Set<string>, exampl
 
   let migrationJobs = 0;
   let rolesJobs = 0;
-  for (const m of manifests.filter((x) => x.doc.kind === 'Deployment' || x.doc.kind === 'Job')) {
+  for (const m of manifests.filter((x) => x.doc.kind === 'Deployment' || x.doc.kind === 'Job' || x.doc.kind === 'CronJob')) {
     const template = podTemplateOf(m);
     const init = template?.spec?.initContainers ?? [];
     const main = template?.spec?.containers ?? [];
@@ -1105,13 +1110,15 @@ const checkDatabaseAccess = (manifests: Manifest[], applied: Set<string>, exampl
       const allowed = new Map<string, string>();
       if (app !== undefined && isDatabaseApp(app)) allowed.set('DATABASE_URL', databaseUrlVariable(app));
       else if (migrates.includes(c) || grants.includes(c)) allowed.set(OWNER_KEY, OWNER_KEY);
+      // Only a table's owner may VACUUM it (Postgres 15): the vacuum template's one container.
+      else if (m.file === VACUUM_TEMPLATE && (c.command ?? []).join(' ').includes(`${DB_ADMIN_JS} vacuum`)) allowed.set(OWNER_KEY, OWNER_KEY);
       else if (ensuresRoles && m.file === ROLES_TEMPLATE) {
         allowed.set(ADMIN_KEY, ADMIN_KEY);
         for (const who of ['owner', ...DATABASE_APPS] as Array<'owner' | DatabaseApp>) allowed.set(databaseUrlVariable(who), databaseUrlVariable(who));
       }
       for (const e of dbEnv) {
         const key = e.valueFrom?.secretKeyRef?.key;
-        if (key === OWNER_KEY && !allowed.has(OWNER_KEY)) fail(m, `${at}: gets the owner's ${OWNER_KEY}: only the migration Job (and the roles template) may, apps never`);
+        if (key === OWNER_KEY && !allowed.has(OWNER_KEY)) fail(m, `${at}: gets the owner's ${OWNER_KEY}: only the migration Job (and the roles and vacuum templates) may, apps never`);
         else if (allowed.get(e.name) !== key) {
           fail(m, `${at}: env ${e.name} from ${key ?? 'a literal'}: ${app ? `${app} connects only as its own role (DATABASE_URL from ${databaseUrlVariable(app as DatabaseApp)})` : `not a database URL this workload may have`}`);
         }
@@ -1971,6 +1978,25 @@ describe('k8s/', () => {
       const problems = checkK8s(copy).join('\n');
       expect(problems).toMatch(/secret\.example\.yaml: must not be part of the kustomization/);
       expect(problems).toMatch(/Secret\/wahooks-secrets: secrets are provided by the platform/);
+    });
+
+    // The vacuum template: hardened like every pod, the owner's URL for db-admin vacuum alone, never applied by default.
+    const vacuumPod = (d: Dict): Dict => (((d['spec'] as Dict)['jobTemplate'] as Dict)['spec'] as Dict)['template'] as Dict;
+    const vacuumContainer = (d: Dict): Dict => ((vacuumPod(d)['spec'] as Dict)['containers'] as Dict[])[0] as Dict;
+    it.each<[string, (d: Dict) => void, RegExp]>([
+      ['a writable root filesystem', (d) => ((vacuumContainer(d)['securityContext'] as Dict)['readOnlyRootFilesystem'] = false), /CronJob\/wahooks-vacuum: container vacuum: readOnlyRootFilesystem must be true/],
+      ['another command with the owner key', (d) => (vacuumContainer(d)['command'] = ['node', 'dist/tools/db-admin/src/main.js', 'url', 'owner']), /CronJob\/wahooks-vacuum: container vacuum: gets the owner's DATABASE_MIGRATION_URL/],
+      ['an app role instead of the owner', (d) => ((((vacuumContainer(d)['env'] as Dict[])[0] as Dict)['valueFrom'] as Dict)['secretKeyRef'] as Dict)['key'] = 'DATABASE_URL_INTAKE', /CronJob\/wahooks-vacuum: container vacuum: env DATABASE_MIGRATION_URL from DATABASE_URL_INTAKE/],
+      ['no Postgres CA mount', (d) => (vacuumContainer(d)['volumeMounts'] = [{ name: 'tmp', mountPath: '/tmp' }]), /CronJob\/wahooks-vacuum: container vacuum: connects to Postgres: mount the optional ConfigMap wahooks-postgres-ca/],
+    ])('rules: the vacuum template with %s', (_name, mutate, error) => {
+      expect(checkK8s(broken('CronJob', 'wahooks-vacuum', mutate)).join('\n')).toMatch(error);
+    });
+
+    it('rules: the vacuum template applied by the kustomization', () => {
+      const copy = clone(manifests);
+      const base = copy.find((m) => m.file === 'k8s/base/kustomization.yaml')!;
+      (base.doc['resources'] as string[]).push('cronjob-vacuum.yaml');
+      expect(checkK8s(copy).join('\n')).toMatch(/cronjob-vacuum\.yaml: must not be part of the kustomization/);
     });
 
   });
